@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChaptersConfig(AppConfig):
+    name = "pledgewatch.chapters"
+    verbose_name = "Chapters"

@@ -1,0 +1,59 @@
+"""The `pledgewatch` command: a few named sub-commands over Django's management commands.
+
+Later features add their sub-commands to COMMANDS (name -> management command, summary).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("runserver", "run the web app (development server) on 127.0.0.1:8000"),
+    "migrate": ("migrate", "create or update the database tables"),
+    "load-demo": ("load_demo_data", "create the demo chapters, users and roster (idempotent)"),
+    "import-roster": ("import_roster", "import a DSA roster export into a chapter"),
+    "bench-roster": ("bench_roster", "time a large roster import (used by `make bench`)"),
+    "worker": ("db_worker", "run background tasks (with TASKS_BACKEND=db)"),
+}
+
+
+def usage() -> str:
+    width = max(len(name) for name in [*COMMANDS, "manage"])
+    lines = [
+        "usage: pledgewatch COMMAND [ARGS...]",
+        "",
+        "Pledgewatch runs a DSA chapter's Medicare for All endorsement process.",
+        "",
+        "commands:",
+    ]
+    lines += [f"  {name:<{width}}  {summary}" for name, (_cmd, summary) in COMMANDS.items()]
+    lines += [
+        f"  {'manage':<{width}}  any Django management command (pledgewatch manage help)",
+        "",
+        "`pledgewatch COMMAND --help` describes a command's arguments.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name != "manage" and name not in COMMANDS:
+        print(f"pledgewatch: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pledgewatch.settings")
+    from django.core.management import execute_from_command_line
+
+    if name == "manage":
+        execute_from_command_line(["pledgewatch", *rest])
+    else:
+        execute_from_command_line(["pledgewatch", COMMANDS[name][0], *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

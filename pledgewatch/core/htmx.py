@@ -1,0 +1,17 @@
+"""One view serves the full page and its htmx fragment (Django template partials)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+
+def render_page_or_partial(
+    request: HttpRequest, template: str, partial: str, context: dict[str, Any]
+) -> TemplateResponse:
+    """Render `template`, or only its `{% partialdef partial %}` when htmx asks for it."""
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return TemplateResponse(request, f"{template}#{partial}", context)
+    return TemplateResponse(request, template, context)
