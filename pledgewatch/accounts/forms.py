@@ -16,3 +16,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": "That email and password do not match an account. "
         "Check both, or reset your password below.",
     }
+
+
+def axes_username(request, credentials) -> str:
+    """The account a failed log-in counts against, spelled the way we store it."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value).strip().lower()

@@ -73,8 +73,6 @@ class RosterUploadForm(forms.Form):
                 f"check that this is the right file, or ask your site's maintainer to raise "
                 f"ROSTER_MAX_UPLOAD_MB."
             )
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty: there is no header row and no members.")
         return upload
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -95,7 +94,15 @@ MAX_STORED_ERRORS = 100
 
 
 class RosterFileError(Exception):
-    """The file as a whole cannot be read: the message says why and what to do."""
+    """The file cannot be read: the message says why and what to do, and where when known."""
+
+    def __init__(self, message: str, *, row: int = 0, column: str = "") -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": str(self)}
 
 
 @dataclass
@@ -122,32 +129,48 @@ class Layout:
         return self.headers[indexes[0]] if indexes else FIELD_LABELS.get(name, name)
 
 
-def _text(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:
-    if encoding.replace("_", "-").lower() in {"utf-8", "utf8"}:
-        encoding = "utf-8-sig"  # Excel's "CSV UTF-8" starts with a byte-order mark
-    return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+def _codec(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return "utf-8-sig" if name == "utf-8" else name  # Excel's "CSV UTF-8" starts with a BOM
 
 
 def _decode_error(exc: UnicodeDecodeError, row: int, encoding: str) -> RosterFileError:
     return RosterFileError(
-        f"Row {row} is not readable as {codecs.lookup(encoding).name} text "
+        f"Row {row} is not readable as {codecs.lookup(encoding).name.upper()} text "
         f"(byte 0x{exc.object[exc.start]:02x}). If the file came from Excel on Windows, "
-        f"choose the encoding “Windows-1252”, or save it as “CSV UTF-8” and upload it again."
+        f"choose the encoding “Windows-1252”, or save it as “CSV UTF-8” and upload it again.",
+        row=row,
     )
+
+
+def _lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
+    """Decoded lines, each with its line ending; a decoding error names the line it is on."""
+    decoder = codecs.getincrementaldecoder(_codec(encoding))(errors="strict")
+    line, buffer = 1, ""
+    for raw in stream:  # split at b"\n"; the incremental decoder copes with UTF-16's halves
+        try:
+            buffer += decoder.decode(raw)
+        except UnicodeDecodeError as exc:
+            raise _decode_error(exc, line, encoding) from None
+        *complete, buffer = buffer.split("\n")
+        for text in complete:
+            yield text + "\n"
+            line += 1
+    try:
+        buffer += decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(exc, line, encoding) from None
+    if buffer:
+        yield buffer
 
 
 def read_headers(stream: IO[bytes], encoding: str) -> list[str]:
     """The header row, or RosterFileError for an empty/unreadable/not-a-CSV file."""
-    text = _text(stream, encoding)
     try:
-        reader = csv.reader(text)
-        headers = next(reader, None)
-    except UnicodeDecodeError as exc:
-        raise _decode_error(exc, 1, encoding) from None
+        headers = next(csv.reader(_lines(stream, encoding)), None)
     except csv.Error as exc:
-        raise RosterFileError(f"Row 1 is not valid CSV: {exc}.") from None
+        raise RosterFileError(f"Row 1 is not valid CSV: {exc}.", row=1) from None
     finally:
-        text.detach()  # leave the caller's stream open
         stream.seek(0)
     if headers is None or not any(h.strip() for h in headers):
         raise RosterFileError("The file is empty: there is no header row and no members.")
@@ -291,8 +314,7 @@ def iter_rows(
     stream: IO[bytes], layout: Layout, encoding: str
 ) -> Iterator[tuple[int, dict[str, Any] | None, list[RowError]]]:
     """(row number, record or None, errors) for every data row; RosterFileError if unreadable."""
-    text = _text(stream, encoding)
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(_lines(stream, encoding), strict=True)
     width = len(layout.headers)
     row_number = 1
     try:
@@ -321,11 +343,8 @@ def iter_rows(
                 for name, msg in problems
             ]
             yield row_number, (None if errors else record), errors
-    except UnicodeDecodeError as exc:
-        raise _decode_error(exc, row_number + 1, encoding) from None
     except csv.Error as exc:
         raise RosterFileError(
-            f'Row {row_number + 1} is not valid CSV ({exc}). Check for an unclosed quote (").'
+            f'Row {row_number + 1} is not valid CSV ({exc}). Check for an unclosed quote (").',
+            row=row_number + 1,
         ) from None
-    finally:
-        text.detach()  # leave the caller's stream open

@@ -268,7 +268,7 @@ def run_import(job_id: int) -> RosterImport:
                 )
     except roster.RosterFileError as exc:
         _reset_counts(job)
-        _finish(job, ImportStatus.FAILED, [{"row": 0, "column": "", "message": str(exc)}])
+        _finish(job, ImportStatus.FAILED, [exc.as_dict()])
         record("roster.import_failed", chapter=job.chapter, obj=job, data={"error": str(exc)})
     except Exception:
         log.exception("roster import %s failed", job.pk)

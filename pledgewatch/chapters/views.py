@@ -144,8 +144,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @chapter_view(Permission.IMPORT_ROSTER)
+@require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.get_import_for(request, pk)
     if job.status in (ImportStatus.NEEDS_MAPPING, ImportStatus.QUEUED):
@@ -189,8 +189,8 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @chapter_view(Permission.MANAGE_CHAPTER)
+@require_POST
 def change_role(request: HttpRequest, pk: int) -> HttpResponse:
     chapter_role = get_object_or_404(request.chapter.roles.select_related("user"), pk=pk)
     form = ChangeRoleForm(request.POST)
