@@ -21,10 +21,12 @@ $(STAMP): pyproject.toml uv.lock scripts/bootstrap scripts/find-python
 
 install: $(STAMP)
 
+demo: export DEBUG = 1
+demo: export SITE_URL = http://127.0.0.1:$(PORT)
 demo: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo_data
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -69,6 +69,11 @@ SECRET_KEY = env_secret(
     "SECRET_KEY", dev_default="insecure-dev-key-only-for-debug" if _dev else None
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if _dev else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is off: the host names the site is served under, "
+        "comma-separated (e.g. ALLOWED_HOSTS=pledgewatch.example.org)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -122,6 +127,12 @@ TEMPLATES = [
     },
 ]
 
+if not _dev and not env_str("DATABASE_URL") and not env_bool("ALLOW_SQLITE"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off, e.g. "
+        "DATABASE_URL=postgres://pledgewatch:PASSWORD@127.0.0.1:5432/pledgewatch "
+        "(or set ALLOW_SQLITE=1 to run a single-chapter install on the SQLite file)."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -159,6 +170,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "pledgewatch.accounts.forms.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy the peer address is the proxy's: read the client's from
+# X-Forwarded-For, trusting exactly PROXY_COUNT proxies (else one attacker locks out everyone).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1) if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
@@ -169,7 +187,7 @@ SESSION_COOKIE_SECURE = not _dev
 CSRF_COOKIE_SECURE = not _dev
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 X_FRAME_OPTIONS = "DENY"

@@ -8,7 +8,7 @@ from pledgewatch.chapters import views as chapter_views
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and `make demo`'s readiness check: no data, no database."""
+    """For load balancers and uptime checks: no data, no database."""
     return HttpResponse("ok", content_type="text/plain")
 
 

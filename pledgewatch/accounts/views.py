@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
@@ -25,6 +26,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "emails/password-reset-body.txt"
     html_email_template_name = "emails/password-reset-body.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
 
     def form_valid(self, form):
         # Same answer whether or not the address has an account: no account enumeration.

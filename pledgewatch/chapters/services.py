@@ -45,42 +45,39 @@ def update_chapter_settings(*, chapter: Chapter, changed: dict[str, Any], by: An
     record("chapter.settings_changed", by=by, chapter=chapter, obj=chapter, data=changed)
 
 
-@transaction.atomic
-def set_role(*, chapter: Chapter, user: Any, role: str, by: Any) -> ChapterRole:
-    chapter_role, created = ChapterRole.objects.get_or_create(
-        chapter=chapter, user=user, defaults={"role": role}
-    )
-    old = None if created else chapter_role.role
-    if not created and old != role:
-        chapter_role.role = role
-        chapter_role.save(update_fields=["role"])
-    if created or old != role:
-        record(
-            "chapter.role_set",
-            by=by,
-            chapter=chapter,
-            obj=user,
-            data={"role": role, "previous": old},
-        )
-    return chapter_role
-
-
 class LastAdminError(Exception):
     pass
 
 
 @transaction.atomic
-def change_role(*, chapter_role: ChapterRole, role: str, by: Any) -> None:
-    """Change someone's role; a chapter always keeps at least one admin."""
-    if chapter_role.role == Role.ADMIN and role != Role.ADMIN:
-        admins = ChapterRole.objects.select_for_update().filter(
-            chapter=chapter_role.chapter, role=Role.ADMIN
+def set_role(*, chapter: Chapter, user: Any, role: str, by: Any) -> ChapterRole:
+    """Give a user a role in the chapter, or change it; a chapter always keeps an admin."""
+    chapter_role, created = ChapterRole.objects.get_or_create(
+        chapter=chapter, user=user, defaults={"role": role}
+    )
+    old = None if created else chapter_role.role
+    if old == role:
+        return chapter_role
+    if old == Role.ADMIN:
+        # Lock the admins' rows so two demotions at once cannot both pass this check.
+        admins = list(
+            ChapterRole.objects.select_for_update().filter(chapter=chapter, role=Role.ADMIN)
         )
-        if admins.count() <= 1:
+        if len(admins) <= 1:
             raise LastAdminError(
                 "A chapter needs at least one admin: make someone else admin first."
             )
-    set_role(chapter=chapter_role.chapter, user=chapter_role.user, role=role, by=by)
+    if not created:
+        chapter_role.role = role
+        chapter_role.save(update_fields=["role"])
+    record(
+        "chapter.role_set",
+        by=by,
+        chapter=chapter,
+        obj=user,
+        data={"role": role, "previous": old},
+    )
+    return chapter_role
 
 
 def add_person(*, chapter: Chapter, email: str, name: str, role: str, by: Any) -> ChapterRole:
@@ -99,6 +96,7 @@ def add_person(*, chapter: Chapter, email: str, name: str, role: str, by: Any) -
         "role": chapter_role.get_role_display(),
         "invited_by": by,
         "new_account": created,
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
     if created:
         ctx["set_password_url"] = settings.SITE_URL + reverse(
@@ -193,7 +191,7 @@ def _count_rows(stream: IO[bytes]) -> int:
     """A quick estimate for the progress bar: lines after the header."""
     lines = sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
     stream.seek(0)
-    return max(lines, 1)
+    return max(lines - 1, 1)
 
 
 def _finish(
@@ -213,39 +211,24 @@ def _finish(
 
 def run_import(job_id: int) -> RosterImport:
     """Check every row, then save all of them in one transaction, or nothing at all."""
-    job = RosterImport.objects.select_related("chapter").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
-        return job  # already run, or cancelled
-    job.status = ImportStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    # Claim the job atomically: a worker and an inline run never both import the same file.
+    claimed = RosterImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = RosterImport.objects.select_related("chapter", "uploaded_by").get(pk=job_id)
+    if not claimed:
+        return job  # already run, running, or cancelled
     try:
         layout = roster.build_layout(job.format, job.headers, job.mapping, job.default_status)
         with job.file.open("rb") as stream:
             job.rows_total = _count_rows(stream)
             job.save(update_fields=["rows_total"])
             errors, error_count, rows = _check(job, stream, layout)
+            if rows == 0 and not error_count:
+                message = "The file has a header row but no members under it."
+                errors, error_count = [{"row": 2, "column": "", "message": message}], 1
             if error_count:
-                _finish(job, ImportStatus.FAILED, errors, error_count)
-                record(
-                    "roster.import_failed",
-                    chapter=job.chapter,
-                    obj=job,
-                    data={"errors": error_count},
-                )
-                return job
-            if rows == 0:
-                _finish(
-                    job,
-                    ImportStatus.FAILED,
-                    [
-                        {
-                            "row": 2,
-                            "column": "",
-                            "message": "The file has a header row but no members under it.",
-                        }
-                    ],
-                )
+                _fail(job, errors, error_count, {"errors": error_count})
                 return job
             job.status = ImportStatus.SAVING
             job.rows_total = job.rows_processed = rows
@@ -254,44 +237,26 @@ def run_import(job_id: int) -> RosterImport:
             with transaction.atomic():
                 _save(job, stream, layout)
                 _finish(job, ImportStatus.SUCCEEDED, [])
-                record(
-                    "roster.import_succeeded",
-                    by=job.uploaded_by,
-                    chapter=job.chapter,
-                    obj=job,
-                    data={
-                        "added": job.added,
-                        "changed": job.changed,
-                        "lapsed": job.lapsed,
-                        "unchanged": job.unchanged,
-                    },
-                )
+                counts = {k: getattr(job, k) for k in ("added", "changed", "lapsed", "unchanged")}
+                record("roster.import_succeeded", by=job.uploaded_by, chapter=job.chapter,
+                       obj=job, data=counts)  # fmt: skip
     except roster.RosterFileError as exc:
-        _reset_counts(job)
-        _finish(job, ImportStatus.FAILED, [exc.as_dict()])
-        record("roster.import_failed", chapter=job.chapter, obj=job, data={"error": str(exc)})
+        _fail(job, [exc.as_dict()], 1, {"error": str(exc)})
     except Exception:
         log.exception("roster import %s failed", job.pk)
-        _reset_counts(job)
-        _finish(
-            job,
-            ImportStatus.FAILED,
-            [
-                {
-                    "row": 0,
-                    "column": "",
-                    "message": "Something went wrong on our side while importing; "
-                    "nothing was changed. The error has been logged for the site's maintainers.",
-                }
-            ],
+        message = (
+            "Something went wrong on our side while importing; nothing was changed. "
+            "The error has been logged for the site's maintainers."
         )
-        record("roster.import_failed", chapter=job.chapter, obj=job, data={"error": "internal"})
+        _fail(job, [{"row": 0, "column": "", "message": message}], 1, {"error": "internal"})
     return job
 
 
-def _reset_counts(job: RosterImport) -> None:
-    """After a rollback the counts in memory describe work that did not happen."""
+def _fail(job: RosterImport, errors: list[dict], error_count: int, data: dict) -> None:
+    # After a rollback the counts in memory describe work that did not happen.
     job.added = job.changed = job.unchanged = job.lapsed = 0
+    _finish(job, ImportStatus.FAILED, errors, error_count)
+    record("roster.import_failed", by=job.uploaded_by, chapter=job.chapter, obj=job, data=data)
 
 
 def _check(job: RosterImport, stream: IO[bytes], layout: roster.Layout):

@@ -196,8 +196,11 @@ def change_role(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChangeRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_role(
-                chapter_role=chapter_role, role=form.cleaned_data["role"], by=request.user
+            services.set_role(
+                chapter=request.chapter,
+                user=chapter_role.user,
+                role=form.cleaned_data["role"],
+                by=request.user,
             )
         except services.LastAdminError as exc:
             messages.error(request, str(exc))

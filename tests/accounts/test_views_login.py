@@ -109,3 +109,19 @@ def test_pages_require_login(client, chapter, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith(f"{LOGIN}?next=")
+
+
+def test_behind_a_proxy_lockout_is_per_client_address_not_the_proxys(client, alice, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 10.0.0.2", "REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "alice@example.org", "password": "guess"}, **attacker)
+    assert AuditEvent.objects.filter(action="user.login_failed").first().ip_address == (
+        "203.0.113.9"
+    )
+    alice_herself = {"HTTP_X_FORWARDED_FOR": "198.51.100.7, 10.0.0.2", "REMOTE_ADDR": "10.0.0.2"}
+    response = client.post(
+        LOGIN, {"username": "alice@example.org", "password": PASSWORD}, **alice_herself
+    )
+    assert response.status_code == 302

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             job = services.run_import(job.pk)  # no-op if the in-process backend already ran it
             self.stdout.write(f"{chapter}: roster imported, {job.added} members")
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 with:")
+            self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL} with:")
         )
         for email, _name, roles in USERS:
             described = ", ".join(f"{r.label} of {chapters[s].name}" for s, r in roles.items())
