@@ -112,6 +112,8 @@ def test_progress_partial_polls_while_the_job_runs(committee, chapter):
     assert 'value="25"' in fragment
 
 
+# The worker closes its database connection between tasks: give it real transactions.
+@pytest.mark.django_db(transaction=True)
 def test_with_a_worker_backend_the_upload_is_queued_then_run_by_the_worker(
     committee, chapter, settings
 ):
@@ -128,6 +130,7 @@ def test_with_a_worker_backend_the_upload_is_queued_then_run_by_the_worker(
     assert chapter.members.count() == 12
 
 
+@pytest.mark.django_db(transaction=True)
 def test_cancel_a_queued_import(committee, chapter, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     post_upload(committee, chapter, dsa_file(3))
