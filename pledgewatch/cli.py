@@ -5,9 +5,17 @@ Later features add their sub-commands to COMMANDS (name -> management command, s
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
+# Commands that need no database, as module:function, run without starting Django.
+PLAIN: dict[str, tuple[str, str]] = {
+    "screen": (
+        "pledgewatch.finance.cli:main",
+        "screen .fec filings, FEC bulk files or CSV/XLSX for conflicting money",
+    ),
+}
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("runserver", "run the web app (development server) on 127.0.0.1:8000"),
     "migrate": ("migrate", "create or update the database tables"),
@@ -19,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def usage() -> str:
-    width = max(len(name) for name in [*COMMANDS, "manage"])
+    width = max(len(name) for name in [*COMMANDS, *PLAIN, "manage"])
     lines = [
         "usage: pledgewatch COMMAND [ARGS...]",
         "",
@@ -27,7 +35,8 @@ def usage() -> str:
         "",
         "commands:",
     ]
-    lines += [f"  {name:<{width}}  {summary}" for name, (_cmd, summary) in COMMANDS.items()]
+    commands = {**COMMANDS, **PLAIN}
+    lines += [f"  {name:<{width}}  {summary}" for name, (_cmd, summary) in commands.items()]
     lines += [
         f"  {'manage':<{width}}  any Django management command (pledgewatch manage help)",
         "",
@@ -42,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         print(usage())
         return 0
     name, rest = argv[0], argv[1:]
+    if name in PLAIN:
+        module, _, function = PLAIN[name][0].partition(":")
+        return getattr(importlib.import_module(module), function)(rest)
     if name != "manage" and name not in COMMANDS:
         print(f"pledgewatch: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
         return 2

@@ -42,7 +42,9 @@ class Contribution:
     employer: str = ""
     occupation: str = ""
     date: date | None = None
-    amount: Decimal = Decimal(0)  # negative for a refund or a void
+    # Signed by the importer: negative is money going back (a refund, or a void). A refund line
+    # filed as a positive disbursement (SB20A, SB28A ...) is imported negative.
+    amount: Decimal = Decimal(0)
     memo: bool = False  # memo items are not money received: they never count twice
     memo_text: str = ""
     back_reference: str = ""  # transaction id a refund or an earmark memo points at
@@ -63,8 +65,9 @@ class Contribution:
         return data
 
 
-# Refunds of contributions: FEC transaction types and .fec Schedule B lines.
-REFUND_FORMS = {"22Y", "22Z", "22R", "SB28A", "SB28B", "SB28C"}
+# Refunds of contributions: FEC transaction types and .fec Schedule B lines (Form 3 files them
+# on line 20, Forms 3X and 3P on line 28).
+REFUND_FORMS = {"22Y", "22Z", "22R", "SB20A", "SB20B", "SB20C", "SB28A", "SB28B", "SB28C"}
 
 
 @dataclass(slots=True)
@@ -83,7 +86,8 @@ class Filing:
     is_amendment: bool = False
     path: str = ""
     contributions: list[Contribution] = field(default_factory=list)
-    # Totals the filer reported on its summary page, keyed by line ("11ai", "11c" ...).
+    # Totals the filer reported on its summary page, keyed by meaning ("indiv_itemized",
+    # "committees", "refunds_total" ...: importers/fec.py maps each to its line per form).
     summary: dict[str, Decimal] = field(default_factory=dict)
 
 

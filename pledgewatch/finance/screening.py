@@ -37,7 +37,7 @@ class Finding:
     def net_amount(self) -> Decimal:
         if not self.counted:
             return Decimal(0)
-        return _signed(self.contribution) - self.refunded
+        return self.contribution.amount - self.refunded
 
     @property
     def explanation(self) -> str:
@@ -176,12 +176,12 @@ def screen(
     refunded: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for c, _m, owner in matched:
         if owner is not c and not c.memo:
-            refunded[(owner.recipient_committee_id, owner.transaction_id)] += abs(c.amount)
+            refunded[(owner.recipient_committee_id, owner.transaction_id)] -= c.amount
 
     totals: dict[tuple[str, ...], Decimal] = defaultdict(Decimal)
     for c, m, owner in matched:
         if not c.memo:
-            totals[_donor_key(owner, m)] += _signed(c)
+            totals[_donor_key(owner, m)] += c.amount
 
     result = ScreenResult(findings=[], screened=len(rows))
     for c, m, owner in matched:
@@ -209,10 +209,3 @@ def screen(
 def _order(f: Finding) -> tuple:
     c = f.contribution
     return (f.match.tier, f.match.organization.name, c.date or date.min, c.line)
-
-
-def _signed(c: Contribution) -> Decimal:
-    """Money toward the donor's total: refund lines are negative even when filed positive."""
-    if c.is_refund:
-        return -abs(c.amount)
-    return c.amount

@@ -83,14 +83,15 @@ def test_memo_rows_never_count_twice():
 
 def test_refund_with_back_reference_nets_against_the_original():
     original = pac("F1", "5000")
+    # A refund line names only the payee; importers sign it negative.
     refund = row(
         "F2",
         "UNITEDHEALTH GROUP INC PAC",
-        "2000",
+        "-2000",
         form="SB28C",
         back="F1",
         kind=ContributorType.COMMITTEE,
-    )  # a refund line names only the payee
+    )
     result = screen([original, refund], small_policy())
     by_tran = {f.contribution.transaction_id: f for f in result.findings}
     assert by_tran["F1"].refunded == Decimal("2000")
