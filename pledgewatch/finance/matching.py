@@ -19,7 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from pledgewatch.finance.policy import Organization, Policy, normalize
+from pledgewatch.finance.policy import Organization, Policy, company_basename
 from pledgewatch.finance.records import Contribution, ContributorType
 
 
@@ -99,7 +99,7 @@ def propose_aliases(
     known = list(policy.by_name)
     proposals: dict[str, AliasProposal] = {}
     for text in names:
-        norm = normalize(text)
+        norm = company_basename(text)
         if not norm or norm in proposals or policy.find_name(text):
             continue
         best = process.extractOne(norm, known, scorer=fuzz.ratio, score_cutoff=min_score)

@@ -23,17 +23,21 @@ TIERS = {1: "conflict", 2: "review", 3: "informational"}
 
 
 def normalize(text: str) -> str:
-    """Uppercase words separated by single spaces; '&' kept as a word; legal suffixes cut.
-
-    "Pfizer, Inc." -> "PFIZER"; "JOHNSON&JOHNSON" -> "JOHNSON & JOHNSON".
+    """Uppercase words separated by single spaces, '&' kept as a word: the form both names and
+    aliases take before whole-word matching. "Pfizer, Inc." -> "PFIZER INC";
+    "JOHNSON&JOHNSON" -> "JOHNSON & JOHNSON". Legal suffixes stay: matching is on whole words
+    inside the name, so they do no harm, and cutting them loses words that matter
+    ("HEALTH CARE SERVICE CORPORATION", "BCBS OF SC").
     """
     text = text.upper().replace("&", " & ")
-    text = re.sub(r"[^A-Z0-9& ]+", " ", text)
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    stripped = basename(text).upper()
-    return " ".join(re.sub(r"[^A-Z0-9& ]+", " ", stripped).split()) or text
+    return " ".join(re.sub(r"[^A-Z0-9& ]+", " ", text).split())
+
+
+def company_basename(text: str) -> str:
+    """A company name without its legal suffix (cleanco), normalized: for comparing spellings
+    ("PFIZER, INC." and "Pfizer Inc" are both "PFIZER"), never for deciding a match."""
+    norm = normalize(text)
+    return normalize(basename(norm)) or norm
 
 
 @dataclass

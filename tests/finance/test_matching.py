@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from pledgewatch.finance.matching import Rule, classify, propose_aliases
-from pledgewatch.finance.policy import Policy, normalize
+from pledgewatch.finance.policy import Policy, company_basename, normalize
 from pledgewatch.finance.records import Contribution, ContributorType, SourceError
 from tests.finance.policies import SMALL, small_policy
 
@@ -107,10 +108,21 @@ def test_health_worker_union_is_never_flagged_even_if_its_name_mentions_a_listed
     assert classify(nurse, policy) is None
 
 
-def test_normalize_strips_suffixes_and_keeps_ampersand_words():
-    assert normalize("Pfizer, Inc.") == "PFIZER"
+def test_normalize_keeps_every_word_and_ampersands():
+    assert normalize("Pfizer, Inc.") == "PFIZER INC"
     assert normalize("JOHNSON&JOHNSON") == "JOHNSON & JOHNSON"
-    assert normalize("UNITED HEALTHCARE SERVICES INC") == "UNITED HEALTHCARE SERVICES"
+    # cleanco would cut "SC" (a state) and "CORPORATION": matching must not.
+    assert normalize("BCBS of SC") == "BCBS OF SC"
+    assert company_basename("UNITED HEALTHCARE SERVICES INC") == "UNITED HEALTHCARE SERVICES"
+
+
+def test_a_state_abbreviation_is_not_cut_from_an_alias():
+    data = json.loads(json.dumps(SMALL))
+    data["organizations"].append({"name": "BCBS of South Carolina", "tier": 1,
+                                  "aliases": ["BCBS OF SC"]})  # fmt: skip
+    policy = Policy.from_dict(data)
+    assert policy.find_name("BCBS OF SC")[0].name == "BCBS of South Carolina"
+    assert policy.find_name("BCBS OF NC") is None
 
 
 def test_fuzzy_similarity_only_proposes_aliases(policy):
