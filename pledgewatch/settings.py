@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "pledgewatch.accounts",
     "pledgewatch.core",
     "pledgewatch.chapters",
+    "pledgewatch.candidates",
+    "pledgewatch.finance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -218,6 +220,14 @@ MEDIA_ROOT = Path(env_str("PRIVATE_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 ROSTER_MAX_UPLOAD_MB = env_int("ROSTER_MAX_UPLOAD_MB", 40)
+# Campaign-finance uploads (.fec filings, zips of them, spreadsheets); a presidential
+# campaign's quarterly .fec runs to hundreds of megabytes, a zip of it to a tenth of that.
+FINANCE_MAX_UPLOAD_MB = env_int("FINANCE_MAX_UPLOAD_MB", 200)
+
+# The FEC's API (api.open.fec.gov), for fetching a committee's itemized receipts. Without a key
+# the "fetch from the FEC API" page explains how to get one; uploads work regardless.
+OPENFEC_API_KEY = env_secret("OPENFEC_API_KEY", dev_default="")
+OPENFEC_BASE_URL = env_str("OPENFEC_BASE_URL", "https://api.open.fec.gov/v1").rstrip("/")
 
 # Background work: in-process by default; "db" uses django-tasks-db with `manage.py db_worker`.
 _TASK_BACKENDS = {

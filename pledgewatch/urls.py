@@ -17,5 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("pledgewatch.accounts.urls")),
     path("c/<slug:slug>/", include("pledgewatch.chapters.urls")),
+    path("c/<slug:slug>/candidates/", include("pledgewatch.candidates.urls")),
+    path("c/<slug:slug>/", include("pledgewatch.finance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,9 +49,17 @@ def app_patterns():
 def make_kwargs(name, chapter):
     """An object of `chapter` for every kind of id a URL takes."""
     from pledgewatch.chapters.models import ImportStatus, RosterImport
+    from tests.finance.factories import (
+        CandidateFactory,
+        CommitteeFactory,
+        FinanceImportFactory,
+        FindingFactory,
+        NeverFlagFactory,
+        OrganizationFactory,
+    )
 
     kwargs = {}
-    if name.startswith("chapters:"):
+    if name.split(":")[0] in {"chapters", "candidates", "finance"}:
         kwargs["slug"] = chapter.slug
     objects = {
         "chapters:member_detail": lambda: MemberFactory(chapter=chapter),
@@ -62,6 +70,21 @@ def make_kwargs(name, chapter):
             chapter=chapter, original_name="x.csv", format="dsa", status=ImportStatus.QUEUED
         ),
         "chapters:change_role": lambda: chapter.roles.first(),
+        "candidates:candidate_detail": lambda: CandidateFactory(chapter=chapter),
+        "candidates:committee_add": lambda: CandidateFactory(chapter=chapter),
+        "candidates:committee_remove": lambda: CommitteeFactory(candidate__chapter=chapter),
+        "finance:import_list": lambda: CandidateFactory(chapter=chapter),
+        "finance:import_fetch": lambda: CandidateFactory(chapter=chapter),
+        "finance:rescreen": lambda: CandidateFactory(chapter=chapter),
+        "finance:finding_list": lambda: CandidateFactory(chapter=chapter),
+        "finance:alias_proposals": lambda: CandidateFactory(chapter=chapter),
+        "finance:import_detail": lambda: FinanceImportFactory(candidate__chapter=chapter),
+        "finance:import_cancel": lambda: FinanceImportFactory(candidate__chapter=chapter),
+        "finance:finding_detail": lambda: FindingFactory(candidate__chapter=chapter),
+        "finance:finding_review": lambda: FindingFactory(candidate__chapter=chapter),
+        "finance:organization_edit": lambda: OrganizationFactory(policy__chapter=chapter),
+        "finance:alias_add": lambda: OrganizationFactory(policy__chapter=chapter),
+        "finance:neverflag_edit": lambda: NeverFlagFactory(policy__chapter=chapter),
     }
     if name in objects:
         kwargs["pk"] = objects[name]().pk

@@ -24,14 +24,35 @@ class Permission(StrEnum):
     IMPORT_ROSTER = "import_roster"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_CHAPTER = "manage_chapter"
+    # Candidates and campaign finance.
+    VIEW_CANDIDATES = "view_candidates"
+    # Totals by tier and by listed organization, never a donor's name.
+    VIEW_FINANCE_SUMMARY = "view_finance_summary"
+    # Donor names, employers and the findings table. Contributor names may be used only as the
+    # law allows (52 U.S.C. 30111(a)(4)), so they are shown to the committee, not to every member.
+    VIEW_DONORS = "view_donors"
+    MANAGE_CANDIDATES = "manage_candidates"
+    # Imports (uploads and the FEC API), re-screening and reviewing findings.
+    MANAGE_FINANCE = "manage_finance"
+    EDIT_POLICY = "edit_policy"
 
+
+_EVERYONE = frozenset(
+    {Permission.VIEW_DASHBOARD, Permission.VIEW_CANDIDATES, Permission.VIEW_FINANCE_SUMMARY}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.MEMBER: frozenset({Permission.VIEW_DASHBOARD}),
-    Role.CANVASS_LEAD: frozenset({Permission.VIEW_DASHBOARD}),
-    Role.COMMITTEE: frozenset(
-        {Permission.VIEW_DASHBOARD, Permission.VIEW_MEMBERS, Permission.IMPORT_ROSTER}
-    ),
+    Role.MEMBER: _EVERYONE,
+    Role.CANVASS_LEAD: _EVERYONE,
+    Role.COMMITTEE: _EVERYONE
+    | {
+        Permission.VIEW_MEMBERS,
+        Permission.IMPORT_ROSTER,
+        Permission.VIEW_DONORS,
+        Permission.MANAGE_CANDIDATES,
+        Permission.MANAGE_FINANCE,
+        Permission.EDIT_POLICY,
+    },
     Role.ADMIN: frozenset(Permission),
 }
 

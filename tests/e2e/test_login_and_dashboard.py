@@ -81,7 +81,7 @@ def test_a_member_sees_the_by_laws_but_no_roster_or_admin_links(page, log_in, bo
     expect(by_laws).to_contain_text("Not counted")
     expect(by_laws).to_contain_text("10% of members in good standing")
     expect(by_laws).to_contain_text("7 members in good standing")
-    expect(_nav_links(page)).to_have_text(["Dashboard"])
+    expect(_nav_links(page)).to_have_text(["Dashboard", "Candidates"])
     expect(page.get_by_role("link", name="Change these settings")).to_have_count(0)
     expect(page.get_by_role("region", name="Members")).to_have_count(0)
 
@@ -94,7 +94,16 @@ def test_an_admin_sees_members_roster_imports_and_the_admin_pages(page, log_in, 
     log_in(page, alice)
 
     expect(_nav_links(page)).to_have_text(
-        ["Dashboard", "Members", "Roster imports", "People", "Settings", "Audit log"]
+        [
+            "Dashboard",
+            "Members",
+            "Roster imports",
+            "Candidates",
+            "Conflict policy",
+            "People",
+            "Settings",
+            "Audit log",
+        ]
     )
     expect(page.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("region", name="How this chapter decides")).to_contain_text(
