@@ -54,6 +54,7 @@ bench: $(STAMP)
 	@mkdir -p var
 	DATABASE_URL=sqlite:///var/bench.sqlite3 DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///var/bench.sqlite3 DEBUG=1 $(BIN)/pledgewatch bench-roster --rows 100000
+	$(BIN)/pledgewatch bench-finance --rows 5000000 --fec-mb 100
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache staticfiles

@@ -15,6 +15,10 @@ PLAIN: dict[str, tuple[str, str]] = {
         "pledgewatch.finance.cli:main",
         "screen .fec filings, FEC bulk files or CSV/XLSX for conflicting money",
     ),
+    "bench-finance": (
+        "pledgewatch.finance.bench:main",
+        "time the finance screen on real FEC rows (used by `make bench`)",
+    ),
 }
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("runserver", "run the web app (development server) on 127.0.0.1:8000"),

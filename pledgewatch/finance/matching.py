@@ -71,7 +71,7 @@ def classify(
 
     if found := policy.find_name(c.employer):
         org, spelled = found
-        if c.occupation and policy.executive_regex.search(c.occupation):
+        if policy.is_executive(c.occupation):
             return Match(Rule.EMPLOYER_EXECUTIVE, org, spelled, org.tier)
         if org.tier < 3:
             return Match(Rule.EMPLOYER_EMPLOYEE, org, spelled, org.tier + 1)

@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,24 @@ from pledgewatch.finance.records import Prefilter, SourceError
 DEFAULT_POLICY_PATH = Path(__file__).parent / "data" / "m4a_default_policy.json"
 TIERS = {1: "conflict", 2: "review", 3: "informational"}
 
+# Words too common in employer and committee names to let a row through a bulk prefilter on
+# their own (a spelling made only of these is matched as a phrase instead).
+COMMON_WORDS = frozenset(
+    """
+OF THE AND & FOR AT IN ON A AN INC LLC LLP LP LTD CO CORP CORPORATION COMPANY COMPANIES GROUP
+HOLDINGS INTERNATIONAL NATIONAL AMERICAN AMERICA AMERICAS UNITED US USA FEDERAL STATE STATES
+HEALTH HEALTHCARE CARE MEDICAL MEDICINE HOSPITAL HOSPITALS CLINIC CENTER CENTERS SYSTEM SYSTEMS
+SERVICE SERVICES SOLUTIONS MANAGEMENT PARTNERS ASSOCIATES ASSOCIATION COUNCIL FEDERATION
+INSTITUTE SOCIETY COLLEGE UNIVERSITY BLUE CROSS SHIELD PLAN PLANS INSURANCE LIFE MUTUAL
+FINANCIAL CAPITAL TRUST FUND PAC COMMITTEE POLITICAL ACTION EMPLOYEES EMPLOYEE GOOD GOVERNMENT
+NEW YORK TEXAS CALIFORNIA FLORIDA NORTH SOUTH EAST WEST CENTRAL GREATER NORTHERN SOUTHERN
+CORPORATE ENTERPRISES INDUSTRIES PHARMACEUTICAL PHARMACEUTICALS PHARMA LABS LABORATORIES
+SCIENCES THERAPEUTICS BIO DRUG DRUGS
+""".split()
+)
 
+
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Uppercase words separated by single spaces, '&' kept as a word: the form both names and
     aliases take before whole-word matching. "Pfizer, Inc." -> "PFIZER INC";
@@ -169,14 +186,21 @@ class Policy:
     def executive_regex(self) -> re.Pattern[str]:
         return re.compile(self.executive_occupation_pattern, re.IGNORECASE)
 
+    @cached_property
+    def _name_cache(self) -> dict[str, tuple[Organization, str] | None]:
+        return {}
+
     def find_name(self, text: str) -> tuple[Organization, str] | None:
-        """The organization a name or employer string refers to, and the spelling matched."""
+        """The organization a name or employer string refers to, and the spelling matched.
+
+        Remembered per string: real files repeat the same employers thousands of times."""
         if not text:
             return None
-        found = self.name_regex.search(normalize(text))
-        if found is None:
-            return None
-        return self.by_name[found.group(1)], found.group(1)
+        cache = self._name_cache
+        if text not in cache:
+            found = self.name_regex.search(normalize(text))
+            cache[text] = None if found is None else (self.by_name[found.group(1)], found.group(1))
+        return cache[text]
 
     def is_never_flagged(self, *texts: str, committee_id: str = "") -> NeverFlag | None:
         if committee_id and committee_id.upper() in self.never_ids:
@@ -185,20 +209,51 @@ class Policy:
         if self.never_regex is None:
             return None
         for text in texts:
-            found = text and self.never_regex.search(normalize(text))
-            if found:
-                spelled = found.group(1)
-                return next(
-                    n for n in self.never_flag
-                    if spelled in {normalize(a) for a in [n.name, *n.aliases]}
-                )  # fmt: skip
+            if text and (entry := self._never_by_text(text)):
+                return entry
         return None
 
+    @cached_property
+    def _never_cache(self) -> dict[str, NeverFlag | None]:
+        return {}
+
+    def _never_by_text(self, text: str) -> NeverFlag | None:
+        cache = self._never_cache
+        if text not in cache:
+            found = self.never_regex.search(normalize(text)) if self.never_regex else None
+            cache[text] = None
+            if found:
+                cache[text] = next(
+                    n for n in self.never_flag
+                    if found.group(1) in {normalize(a) for a in [n.name, *n.aliases]}
+                )  # fmt: skip
+        return cache[text]
+
+    @cached_property
+    def _executive_cache(self) -> dict[str, bool]:
+        return {}
+
+    def is_executive(self, occupation: str) -> bool:
+        cache = self._executive_cache
+        if occupation not in cache:
+            cache[occupation] = bool(occupation and self.executive_regex.search(occupation))
+        return cache[occupation]
+
     def prefilter(self) -> Prefilter:
-        """A permissive regex for raw (unnormalized) text in bulk scans, plus the PAC ids."""
-        words = set()
+        """What a bulk scan lets through to the rules: the PAC ids; one distinctive word of each
+        spelling (its longest uncommon word); and, as a regex on raw text, the spellings made
+        only of common words. Permissive by design: the rules decide."""
+        words: set[str] = set()
+        phrases: set[str] = set()
         for name in self.by_name:
-            tokens = [re.escape(t) for t in name.split()]
-            words.add(r"[^A-Za-z0-9]*".join(tokens))
-        pattern = r"\b(" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
-        return Prefilter(committee_ids=frozenset(self.by_committee), pattern=pattern)
+            distinctive = [w for w in name.split() if w not in COMMON_WORDS]
+            if distinctive:
+                words.add(max(distinctive, key=len))
+            else:
+                phrases.add(r"[^A-Za-z0-9]*".join(re.escape(t) for t in name.split()))
+        pattern = ""
+        if phrases:
+            pattern = r"\b(" + "|".join(sorted(phrases, key=len, reverse=True)) + r")\b"
+        return Prefilter(
+            committee_ids=frozenset(self.by_committee), pattern=pattern, words=frozenset(words)
+        )

@@ -102,3 +102,7 @@ class Prefilter:
 
     committee_ids: frozenset[str]
     pattern: str
+    # Whole words (uppercase) any of which lets a row through: tested with a hash join, far
+    # cheaper than a regex of hundreds of names. `pattern` then only covers the spellings made
+    # of common words alone.
+    words: frozenset[str] = frozenset()

@@ -158,34 +158,44 @@ def screen(
     *,
     committees: Mapping[str, Any] | None = None,
 ) -> ScreenResult:
-    rows = list(contributions)
-    by_tran = {(c.recipient_committee_id, c.transaction_id): c for c in rows if c.transaction_id}
-    # (row, its match, the row whose donor it belongs to: itself, or the receipt it refunds)
-    matched: list[tuple[Contribution, Match, Contribution]] = []
-    for c in rows:
-        m, owner = classify(c, policy, committees), c
+    # One pass, keeping only what can matter: matched rows, and refunds that name a receipt
+    # (a refund often carries only the payee's name: it belongs to the receipt it returns).
+    screened = 0
+    hits: list[tuple[Contribution, Match | None]] = []
+    by_tran: dict[tuple[str, str], tuple[Contribution, Match]] = {}
+    for c in contributions:
+        screened += 1
+        m = classify(c, policy, committees)
+        if m is not None and c.transaction_id:
+            by_tran[(c.recipient_committee_id, c.transaction_id)] = (c, m)
+        if m is not None or (c.is_refund and c.back_reference):
+            hits.append((c, m))
+
+    # (row, its match, the row whose donor it belongs to: itself or its receipt, donor key)
+    matched: list[tuple[Contribution, Match, Contribution, tuple[str, ...]]] = []
+    for c, m in hits:
+        owner = c
         if c.is_refund and c.back_reference:
-            original = by_tran.get((c.recipient_committee_id, c.back_reference))
-            if original is not None:
-                # A refund often carries only a name: it belongs to the receipt it returns.
-                owner = original
-                m = classify(original, policy, committees) or m
+            linked = by_tran.get((c.recipient_committee_id, c.back_reference))
+            if linked is not None:
+                owner, m = linked
         if m is not None:
-            matched.append((c, m, owner))
+            matched.append((c, m, owner, _donor_key(owner, m)))
+    del hits, by_tran
 
     refunded: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for c, _m, owner in matched:
+    for c, _m, owner, _key in matched:
         if owner is not c and not c.memo:
             refunded[(owner.recipient_committee_id, owner.transaction_id)] -= c.amount
 
     totals: dict[tuple[str, ...], Decimal] = defaultdict(Decimal)
-    for c, m, owner in matched:
+    for c, _m, _owner, key in matched:
         if not c.memo:
-            totals[_donor_key(owner, m)] += c.amount
+            totals[key] += c.amount
 
-    result = ScreenResult(findings=[], screened=len(rows))
-    for c, m, owner in matched:
-        total = totals[_donor_key(owner, m)]
+    result = ScreenResult(findings=[], screened=screened)
+    for c, m, owner, key in matched:
+        total = totals[key]
         if total <= 0:
             result.netted_out += 1
             continue

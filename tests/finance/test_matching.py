@@ -139,10 +139,30 @@ def test_prefilter_passes_every_spelling_and_pac(policy):
 
     pre = policy.prefilter()
     assert "C00274431" in pre.committee_ids
+    # a distinctive word of each spelling, tested as a whole word in bulk scans
+    assert {"PFIZER", "UNITEDHEALTH", "JANSSEN"} <= pre.words
+    assert "JOHNSON" not in pre.words or "JOHNSON & JOHNSON" in policy.by_name
+    # spellings made only of common words go through the regex
     regex = re.compile(pre.pattern, re.IGNORECASE)
     assert regex.search("United Healthcare Services, Inc")
-    assert regex.search("PFIZER, INC.")
     assert not regex.search("STEPTOE & JOHNSON, LLP")
+
+
+def test_prefilter_lets_through_every_row_the_rules_match(shared_data):
+    """On the real 2020 itcont rows: nothing the default policy flags is lost before the rules."""
+    from pledgewatch.finance.importers import bulk
+    from pledgewatch.finance.records import Prefilter
+    from tests.finance.conftest import BULK
+
+    policy = Policy.default()
+    scanned = list(bulk.scan(BULK / "indiv20.zip", policy.prefilter()))
+    kept = {c.extra["sub_id"] for c in scanned if classify(c, policy)}
+    everything = Prefilter(committee_ids=frozenset(), pattern=".")
+    all_rows = list(bulk.scan(BULK / "indiv20.zip", everything))
+    assert len(all_rows) == 70_671
+    matched_anywhere = {c.extra["sub_id"] for c in all_rows if classify(c, policy)}
+    assert matched_anywhere and kept == matched_anywhere
+    assert len(scanned) < len(all_rows) / 5  # and the prefilter does filter
 
 
 def test_malformed_policy_is_refused_with_a_reason():

@@ -145,6 +145,9 @@ def scan(
         if prefilter.committee_ids:
             where.append(f"{_GIVER_SQL[source.kind]} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(sorted(prefilter.committee_ids))
+        if prefilter.words:
+            where.append(_WORDS_SQL)
+            params.append(sorted(prefilter.words))
         if prefilter.pattern:
             warehouse.check_pattern(con, prefilter.pattern)
             where.append("regexp_matches(NAME, ?, 'i') OR regexp_matches(EMPLOYER, ?, 'i')")
@@ -165,6 +168,15 @@ def scan(
             for (row,) in batch:
                 yield build(row.split("|"))
             found += len(batch)
+
+
+# Any uppercase word of NAME or EMPLOYER in the given list (a semi-join, not a regex).
+_WORDS_SQL = """EXISTS (
+    SELECT 1 FROM unnest(string_split(regexp_replace(
+        upper(coalesce(NAME, '') || ' ' || coalesce(EMPLOYER, '')), '[^A-Z0-9&]+', ' ', 'g'
+    ), ' ')) AS u(word)
+    WHERE u.word IN (SELECT unnest(?::VARCHAR[]))
+)"""
 
 
 def read_filing(
