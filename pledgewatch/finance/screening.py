@@ -24,7 +24,7 @@ from pledgewatch.finance.policy import TIERS, Policy, normalize
 from pledgewatch.finance.records import Contribution, ContributorType
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     contribution: Contribution
     match: Match

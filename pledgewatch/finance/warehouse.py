@@ -9,6 +9,7 @@ ids and regular expressions travel as parameters, never inside the SQL text.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -131,6 +132,10 @@ _GLOB_CHARS = re.compile(r"[*?\[\]{}]")
 # --- Connections --------------------------------------------------------------------------------
 
 
+# What DuckDB may hold in memory per connection (PLEDGEWATCH_DUCKDB_MEMORY, e.g. "2GB").
+DUCKDB_MEMORY_LIMIT = os.environ.get("PLEDGEWATCH_DUCKDB_MEMORY") or "1GB"
+
+
 def read_connection(path: str | Path | None = None) -> Connection:
     """A connection for reading: in memory (for scanning files) or a database file, read-only."""
     try:
@@ -154,6 +159,10 @@ def _configure(con: Connection) -> Connection:
     # DuckDB draws a progress bar on the terminal for long queries; progress is reported
     # through callbacks instead (see fetch_batches).
     con.execute("SET enable_progress_bar_print = false")
+    # Scans stream their results: rows need not come back in file order, and DuckDB's buffers
+    # stay bounded (it spills to its temp directory rather than grow past the limit).
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET memory_limit = ?", [DUCKDB_MEMORY_LIMIT])
     return con
 
 

@@ -1,5 +1,6 @@
 """axe-core on every main page, at a phone's width and a desktop's, and no sideways scrolling
-on a phone.
+on a phone: the chapter's pages, and the candidate and campaign-finance pages with a real filing
+imported and screened.
 
 Serious and critical violations fail the test; the report lists each one with the elements
 it was found on and axe's advice.
@@ -12,10 +13,19 @@ import io
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from pledgewatch.chapters import fake_roster, services
 from pledgewatch.chapters.models import ImportStatus, RosterImport
+from pledgewatch.finance import services as finance_services
+from pledgewatch.finance.models import ConflictOrganization, FinanceImport, FindingStatus
+from pledgewatch.finance.models import ImportStatus as FinanceImportStatus
+from tests.finance.conftest import EFILINGS
+from tests.finance.factories import CandidateFactory, CommitteeFactory
+
+MERCK = EFILINGS / "fecfile__27789.fec"  # the Merck PAC's report: 491 findings by default
+INVALID = EFILINGS / "fastfec__filing_invalid_version.fec"  # version 180.5: fails
 
 FAILING_IMPACTS = {"serious", "critical"}
 
@@ -36,6 +46,67 @@ def _import(chapter, by, data: str, name: str) -> RosterImport:
     )
     job.refresh_from_db()  # the import ran when start_import's transaction committed
     return job
+
+
+def _finance_import(candidate, by, name: str, data: bytes) -> FinanceImport:
+    job = finance_services.start_upload_import(
+        candidate=candidate, upload=SimpleUploadedFile(name, data), mapping="auto", by=by
+    )
+    job.refresh_from_db()  # the import ran when start_upload_import's transaction committed
+    return job
+
+
+def _finance_pages(chapter, by) -> dict[str, str]:
+    """A candidate with the Merck PAC's real report imported and screened with the default
+    policy, findings in every reviewable status, a failed import and a spreadsheet waiting for
+    its columns; the candidate and finance pages, by name."""
+    if not MERCK.is_file():
+        pytest.fail(f"{MERCK} is missing: set PLEDGEWATCH_SHARED_DATA to the real FEC files")
+    candidate = CandidateFactory(
+        chapter=chapter,
+        name="Dana Whitfield",
+        office_sought="U.S. House, a district whose name is long enough to wrap on a phone",
+        website="https://dana-whitfield-for-congress.example.org/a/long/path/to/the/platform",
+    )
+    CommitteeFactory(candidate=candidate, committee_id="C00097485", name="Merck PAC")
+    ok = _finance_import(candidate, by, MERCK.name, MERCK.read_bytes())
+    assert ok.status == FinanceImportStatus.SUCCEEDED, ok.errors
+    failed = _finance_import(candidate, by, INVALID.name, INVALID.read_bytes())
+    assert failed.status == FinanceImportStatus.FAILED
+    mapping = _finance_import(
+        candidate, by, "receipts.csv", b"Donor,Given,When\r\nDOE JANE,250,2024-02-05\r\n"
+    )
+    assert mapping.status == FinanceImportStatus.NEEDS_MAPPING
+    findings = list(candidate.findings.order_by("tier", "-net_amount", "id")[:3])
+    for finding, decision in zip(findings, ["confirmed", "dismissed"], strict=False):
+        finance_services.review_finding(
+            finding=finding, status=decision, reason="Checked against the filing.", by=by
+        )
+    assert candidate.findings.filter(status=FindingStatus.OPEN).exists()
+    merck = ConflictOrganization.objects.get(policy__chapter=chapter, name="Merck & Co.")
+    base = f"/c/{chapter.slug}"
+    return {
+        "candidates": f"{base}/candidates/",
+        "add a candidate": f"{base}/candidates/add/",
+        "candidate": f"{base}/candidates/{candidate.pk}/",
+        "add a committee": f"{base}/candidates/{candidate.pk}/committees/",
+        "filing imports": f"{base}/candidates/{candidate.pk}/imports/",
+        "fetch from the FEC API, without a key": f"{base}/candidates/{candidate.pk}/imports/fetch/",
+        "filing import that succeeded": f"{base}/finance/imports/{ok.pk}/",
+        "filing import that failed": f"{base}/finance/imports/{failed.pk}/",
+        "spreadsheet waiting for columns": f"{base}/finance/imports/{mapping.pk}/",
+        "findings": f"{base}/candidates/{candidate.pk}/findings/",
+        "findings, filtered": f"{base}/candidates/{candidate.pk}/findings/?tier=2&status=open",
+        "finding, reviewed": f"{base}/finance/findings/{findings[1].pk}/",
+        "finding, open": f"{base}/finance/findings/{findings[2].pk}/",
+        "alias proposals": f"{base}/candidates/{candidate.pk}/alias-proposals/",
+        "conflict policy": f"{base}/policy/",
+        "conflict policy, searched": f"{base}/policy/?q=blue+cross&tier=1",
+        "policy settings": f"{base}/policy/settings/",
+        "organization": f"{base}/policy/organizations/{merck.pk}/",
+        "add an organization": f"{base}/policy/organizations/add/",
+        "never flagged": f"{base}/policy/never-flag/",
+    }
 
 
 @pytest.fixture
@@ -74,6 +145,7 @@ def pages(live_server, alice, bob, chapter) -> dict[str, str]:
         "settings": f"{base}/settings/",
         "people": f"{base}/people/",
         "audit log": f"{base}/audit/",
+        **_finance_pages(chapter, alice),
     }
 
 
