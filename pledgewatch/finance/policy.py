@@ -33,9 +33,22 @@ INSTITUTE SOCIETY COLLEGE UNIVERSITY BLUE CROSS SHIELD PLAN PLANS INSURANCE LIFE
 FINANCIAL CAPITAL TRUST FUND PAC COMMITTEE POLITICAL ACTION EMPLOYEES EMPLOYEE GOOD GOVERNMENT
 NEW YORK TEXAS CALIFORNIA FLORIDA NORTH SOUTH EAST WEST CENTRAL GREATER NORTHERN SOUTHERN
 CORPORATE ENTERPRISES INDUSTRIES PHARMACEUTICAL PHARMACEUTICALS PHARMA LABS LABORATORIES
-SCIENCES THERAPEUTICS BIO DRUG DRUGS
+SCIENCES THERAPEUTICS BIO DRUG DRUGS NET STA
 """.split()
 )
+# Postal codes (and all one- and two-letter words): "BLUE CROSS BLUE SHIELD OF NC" must not let
+# every row with NC in a name through (nor "AMERICA'S" -> "AMERICA S" every S).
+STATE_CODES = frozenset(
+    """
+AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM
+NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP
+""".split()
+)
+
+
+def _distinctive(word: str) -> bool:
+    """Whether one word is rare enough to let a row through a bulk prefilter on its own."""
+    return len(word) > 2 and word not in COMMON_WORDS and word not in STATE_CODES
 
 
 @lru_cache(maxsize=65536)
@@ -246,7 +259,7 @@ class Policy:
         words: set[str] = set()
         phrases: set[str] = set()
         for name in self.by_name:
-            distinctive = [w for w in name.split() if w not in COMMON_WORDS]
+            distinctive = [w for w in name.split() if _distinctive(w)]
             if distinctive:
                 words.add(max(distinctive, key=len))
             else:

@@ -171,3 +171,36 @@ def test_malformed_policy_is_refused_with_a_reason():
         Policy.from_dict(broken)
     with pytest.raises(SourceError, match="not a conflict policy"):
         Policy.from_dict({"name": "x"})
+
+
+def test_prefilter_words_are_never_state_codes_or_short_words(policy):
+    """'BLUE CROSS BLUE SHIELD OF NC' must not let every row naming NC through: such
+    spellings go through the phrase regex instead, and still pass."""
+    import re
+
+    pre = Policy.default().prefilter()
+    assert not {w for w in pre.words if len(w) <= 2}
+    assert not pre.words & {"NC", "FL", "TN", "CA", "AL", "STA", "NET"}
+    regex = re.compile(pre.pattern, re.IGNORECASE)
+    assert regex.search("BLUE CROSS AND BLUE SHIELD OF NC")
+    assert regex.search("Health Net of California, Inc.")
+    assert not regex.search("NC STATE UNIVERSITY")
+
+
+def test_bulk_prefilter_splits_words_on_ampersands_as_the_rules_do(tmp_path, shared_data):
+    """A real itcont row whose employer is written JOHNSON&JOHNSON (no spaces, as filers
+    write it) passes the bulk prefilter and is matched to Johnson & Johnson."""
+    import zipfile
+
+    from pledgewatch.finance.importers import bulk
+    from tests.finance.conftest import BULK
+
+    with zipfile.ZipFile(BULK / "indiv20.zip") as archive:
+        line = archive.read("itcont.txt").decode("utf-8").split("\n")[0]
+    fields = line.split("|")
+    fields[11], fields[12] = "JOHNSON&JOHNSON", "VICE PRESIDENT"  # EMPLOYER, OCCUPATION
+    (tmp_path / "itcont.txt").write_text("|".join(fields) + "\n", encoding="utf-8")
+    policy = Policy.default()
+    [row] = bulk.scan(tmp_path / "itcont.txt", policy.prefilter())
+    match = classify(row, policy)
+    assert match is not None and match.organization.name == "Johnson & Johnson"

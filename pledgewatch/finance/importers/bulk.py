@@ -170,10 +170,11 @@ def scan(
             found += len(batch)
 
 
-# Any uppercase word of NAME or EMPLOYER in the given list (a semi-join, not a regex).
+# Any uppercase word of NAME or EMPLOYER in the given list (a semi-join, not a regex). Words are
+# split as policy.normalize splits them, "&" included: JOHNSON&JOHNSON is JOHNSON & JOHNSON.
 _WORDS_SQL = """EXISTS (
     SELECT 1 FROM unnest(string_split(regexp_replace(
-        upper(coalesce(NAME, '') || ' ' || coalesce(EMPLOYER, '')), '[^A-Z0-9&]+', ' ', 'g'
+        upper(coalesce(NAME, '') || ' ' || coalesce(EMPLOYER, '')), '[^A-Z0-9]+', ' ', 'g'
     ), ' ')) AS u(word)
     WHERE u.word IN (SELECT unnest(?::VARCHAR[]))
 )"""
