@@ -5,6 +5,9 @@ Money rules:
   counted once, on the row they refer to;
 - refunds (negative amounts, refund lines) count against the donor's total, and a refund that
   names the original transaction (back reference) is shown on that transaction;
+- a refund to a person that names no transaction (the refund line carries the payee's name but
+  no employer, so it matches no rule itself) is netted against the matched donor of the same
+  name at the same committee, when exactly one such donor exists;
 - a donor's net total per two-year cycle decides whether its rows are reported: committee and
   organization money above `committee_min` (default: any), an executive's above
   `individual_over` ($200), an ordinary employee's above `employee_review_over` ($1,000).
@@ -32,6 +35,7 @@ class Finding:
     cycle: int
     refunded: Decimal = Decimal(0)  # refunds that name this transaction
     counted: bool = True  # False for memo rows
+    by_name: bool = False  # a refund naming no transaction, tied to its donor by name
 
     @property
     def net_amount(self) -> Decimal:
@@ -46,7 +50,7 @@ class Finding:
         who = c.contributor_name or "An unnamed donor"
         if c.contributor_fec_id:
             who += f" ({c.contributor_fec_id})"
-        if m.rule in (Rule.EMPLOYER_EXECUTIVE, Rule.EMPLOYER_EMPLOYEE):
+        if m.rule in (Rule.EMPLOYER_EXECUTIVE, Rule.EMPLOYER_EMPLOYEE) and not self.by_name:
             who += f", {c.occupation or 'occupation not given'} at {c.employer}"
         what = "refunded" if c.amount < 0 else "gave"
         when = c.date.isoformat() if c.date else "an undated day"
@@ -65,6 +69,9 @@ class Finding:
         if not self.counted:
             text += " Memo entry: shown for the record, not counted (the money is on the row "
             text += "it refers to)."
+        if self.by_name:
+            text += " This refund names no transaction; it is netted against the donor of the "
+            text += "same name at the same committee."
         if self.refunded:
             text += f" Refunded since: ${self.refunded:,.2f}; net ${self.net_amount:,.2f}."
         text += f" Donor's net total in the {self.cycle} cycle: ${self.donor_total:,.2f}."
@@ -89,6 +96,7 @@ class Finding:
             "refunded": str(self.refunded),
             "memo": c.memo,
             "counted": self.counted,
+            "refund_linked_by_name": self.by_name,
             "cycle": self.cycle,
             "donor_total": str(self.donor_total),
             "tier": self.match.tier,
@@ -138,10 +146,45 @@ def cycle_of(c: Contribution) -> int:
     return c.date.year + (c.date.year % 2)
 
 
-def _donor_key(c: Contribution, m: Match) -> tuple[str, ...]:
+def _donor_key(c: Contribution, m: Match, *, cycle: int | None = None) -> tuple[str, ...]:
     who = c.contributor_fec_id.upper() or normalize(c.contributor_name)
     kind = "person" if c.contributor_type == ContributorType.INDIVIDUAL else "org"
-    return (m.organization.name, kind, who, str(cycle_of(c)))
+    return (m.organization.name, kind, who, str(cycle_of(c) if cycle is None else cycle))
+
+
+_TITLES = frozenset({"MR", "MRS", "MS", "MISS", "DR", "JR", "SR", "II", "III", "IV", "ESQ"})
+
+
+def person_key(name: str) -> str:
+    """A person's name in a form that survives the ways filings write it: "Latanich, Terry S",
+    "LATANICH^TERRY S^MR^" and "Terry Latanich" are all "LATANICH TERRY". Only for tying a
+    refund to its donor, never for matching an organization."""
+    words = {w for w in normalize(name).split() if len(w) > 1 and w not in _TITLES}
+    return " ".join(sorted(words))
+
+
+def _is_person(c: Contribution) -> bool:
+    return c.contributor_type == ContributorType.INDIVIDUAL and bool(c.contributor_name)
+
+
+def _donors_by_name(
+    matched: list[tuple[Contribution, Match, Contribution, tuple[str, ...]]],
+) -> dict[tuple[str, str], tuple[Contribution, Match]]:
+    """(committee, person_key) -> the one matched person of that name who gave to that
+    committee; names shared by two matched donors (two employers, two organizations) are
+    left out: a refund that names no transaction cannot be told apart between them."""
+    found: dict[tuple[str, str], tuple[Contribution, Match]] = {}
+    ambiguous: set[tuple[str, str]] = set()
+    for c, m, owner, _key in matched:
+        if owner is not c or c.is_refund or not _is_person(c):
+            continue
+        name = (c.recipient_committee_id, person_key(c.contributor_name))
+        if name in found and found[name][1].organization is not m.organization:
+            ambiguous.add(name)
+        found.setdefault(name, (c, m))
+    for name in ambiguous:
+        del found[name]
+    return found
 
 
 def _threshold(policy: Policy, c: Contribution, m: Match) -> Decimal:
@@ -158,8 +201,8 @@ def screen(
     *,
     committees: Mapping[str, Any] | None = None,
 ) -> ScreenResult:
-    # One pass, keeping only what can matter: matched rows, and refunds that name a receipt
-    # (a refund often carries only the payee's name: it belongs to the receipt it returns).
+    # One pass, keeping only what can matter: matched rows, and refunds (a refund often carries
+    # only the payee's name: it belongs to the receipt it names, or to the donor it names).
     screened = 0
     hits: list[tuple[Contribution, Match | None]] = []
     by_tran: dict[tuple[str, str], tuple[Contribution, Match]] = {}
@@ -168,11 +211,12 @@ def screen(
         m = classify(c, policy, committees)
         if m is not None and c.transaction_id:
             by_tran[(c.recipient_committee_id, c.transaction_id)] = (c, m)
-        if m is not None or (c.is_refund and c.back_reference):
+        if m is not None or (c.is_refund and (c.back_reference or _is_person(c))):
             hits.append((c, m))
 
     # (row, its match, the row whose donor it belongs to: itself or its receipt, donor key)
     matched: list[tuple[Contribution, Match, Contribution, tuple[str, ...]]] = []
+    unlinked: list[Contribution] = []  # refunds to people that name no matched receipt
     for c, m in hits:
         owner = c
         if c.is_refund and c.back_reference:
@@ -181,7 +225,18 @@ def screen(
                 owner, m = linked
         if m is not None:
             matched.append((c, m, owner, _donor_key(owner, m)))
+        elif c.is_refund and not c.memo and _is_person(c):
+            unlinked.append(c)
     del hits, by_tran
+    donors = _donors_by_name(matched)
+    linked_by_name: set[int] = set()
+    for c in unlinked:
+        found = donors.get((c.recipient_committee_id, person_key(c.contributor_name)))
+        if found is not None:  # exactly one matched donor of that name at that committee
+            owner, m = found
+            matched.append((c, m, c, _donor_key(owner, m, cycle=cycle_of(c))))
+            linked_by_name.add(id(c))
+    del unlinked, donors
 
     refunded: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for c, _m, owner, _key in matched:
@@ -210,6 +265,7 @@ def screen(
             refunded=refunded.get((c.recipient_committee_id, c.transaction_id), Decimal(0)),
             # A linked refund is already netted on its receipt; an unlinked one counts negative.
             counted=not c.memo and owner is c,
+            by_name=id(c) in linked_by_name,
         )
         result.findings.append(finding)
     result.findings.sort(key=_order)

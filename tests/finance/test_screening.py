@@ -111,3 +111,44 @@ def test_negative_amount_without_back_reference_reduces_the_donor_total():
     result = screen([pac("H1", "5000"), pac("H2", "-1500")], small_policy())
     assert result.summary()["net_by_tier"] == {"1": "3500"}
     assert {f.donor_total for f in result.findings} == {Decimal("3500")}
+
+
+def test_a_refund_naming_no_transaction_nets_against_the_donor_of_that_name():
+    """The real Merck PAC year-end report (fecfile__27789.fec) refunds $538.36 to Terry
+    Latanich on an SB28A line with no back reference and no employer; the receipts are filed
+    as "Latanich, Terry S" at Merck-Medco. The refund is netted against that donor."""
+    from pledgewatch.finance.importers import fec
+    from pledgewatch.finance.policy import Policy
+    from tests.finance.conftest import SHARED_DATA
+
+    [filing] = fec.read_fec(SHARED_DATA / "fec_efilings" / "fecfile__27789.fec")
+    result = screen(filing.contributions, Policy.default())
+    latanich = [f for f in result.findings if "LATANICH" in f.contribution.contributor_name.upper()]
+    receipts = [f for f in latanich if f.contribution.amount > 0]
+    [refund] = [f for f in latanich if f.contribution.amount < 0]
+    assert refund.by_name and refund.counted
+    assert refund.contribution.form_type == "SB28A"
+    assert refund.match.organization.name == "Merck & Co."
+    gross = sum(f.contribution.amount for f in receipts)
+    assert {f.donor_total for f in latanich} == {gross - Decimal("538.36")}
+    assert "names no transaction" in refund.explanation
+    assert "occupation not given" not in refund.explanation
+
+
+def test_a_refund_is_not_tied_to_either_of_two_donors_sharing_a_name():
+    policy = small_policy()
+    pfizer = row("R1", "SMITH, JOHN", "5000", employer="PFIZER INC", occupation="CEO")
+    janssen = row("R2", "Smith, John", "3000", employer="JANSSEN", occupation="PRESIDENT")
+    refund = row("R3", "John Smith", "-1000", form="SB28A")
+    result = screen([pfizer, janssen, refund], policy)
+    assert {f.contribution.transaction_id for f in result.findings} == {"R1", "R2"}
+    assert {f.donor_total for f in result.findings} == {Decimal("5000"), Decimal("3000")}
+
+
+def test_a_refund_to_someone_else_is_not_netted():
+    policy = small_policy()
+    exec_ = row("S1", "SMITH, JOHN", "5000", employer="PFIZER INC", occupation="CEO")
+    refund = row("S2", "Jane Smith", "-1000", form="SB28A")
+    result = screen([exec_, refund], policy)
+    assert [f.contribution.transaction_id for f in result.findings] == ["S1"]
+    assert result.findings[0].donor_total == Decimal("5000")
