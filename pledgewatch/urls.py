@@ -19,5 +19,9 @@ urlpatterns = [
     path("c/<slug:slug>/", include("pledgewatch.chapters.urls")),
     path("c/<slug:slug>/candidates/", include("pledgewatch.candidates.urls")),
     path("c/<slug:slug>/", include("pledgewatch.finance.urls")),
+    path("c/<slug:slug>/campaigns/", include("pledgewatch.campaigns.urls")),
+    path("c/<slug:slug>/pipeline/", include("pledgewatch.endorsements.urls")),
+    path("c/<slug:slug>/forums/", include("pledgewatch.forums.urls")),
+    path("p/<slug:slug>/", include("pledgewatch.endorsements.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,9 @@ view's declared permission is one a member has. A new view must declare its perm
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -30,6 +33,13 @@ USER_LEVEL = {
     "accounts:password_change",
     "accounts:password_change_done",
 }
+
+
+URL_OBJECT_MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(["tests"], "tests.")
+    if m.name.rsplit(".", 1)[-1].startswith("url_objects")
+)
 
 
 def all_patterns(resolver=None, prefix="", namespace=""):
@@ -59,7 +69,9 @@ def make_kwargs(name, chapter):
     )
 
     kwargs = {}
-    if name.split(":")[0] in {"chapters", "candidates", "finance"}:
+    if name.split(":")[0] in {
+        "chapters", "candidates", "finance", "campaigns", "endorsements", "forums", "public"
+    }:  # fmt: skip
         kwargs["slug"] = chapter.slug
     objects = {
         "chapters:member_detail": lambda: MemberFactory(chapter=chapter),
@@ -86,6 +98,9 @@ def make_kwargs(name, chapter):
         "finance:alias_add": lambda: OrganizationFactory(policy__chapter=chapter),
         "finance:neverflag_edit": lambda: NeverFlagFactory(policy__chapter=chapter),
     }
+    # Each area lists the objects its URLs take in tests/<app>/url_objects*.py: objects(chapter).
+    for module in URL_OBJECT_MODULES:
+        objects.update(importlib.import_module(module).objects(chapter))
     if name in objects:
         kwargs["pk"] = objects[name]().pk
     return kwargs

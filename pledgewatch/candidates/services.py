@@ -12,18 +12,21 @@ from pledgewatch.core.audit import record
 
 
 @transaction.atomic
-def add_candidate(
-    *, chapter: Chapter, name: str, party: str, office_sought: str, website: str, by: Any
-) -> Candidate:
-    candidate = Candidate.objects.create(
-        chapter=chapter, name=name, party=party, office_sought=office_sought, website=website
-    )
+def add_candidate(*, chapter: Chapter, name: str, by: Any, **fields: Any) -> Candidate:
+    """A new candidate, with its endorsement record at "considering". `fields`: party,
+    office_sought, website, race, contact_name, email, phone."""
+    from pledgewatch.endorsements.services import endorsement_for
+
+    candidate = Candidate(chapter=chapter, name=name, **fields)
+    candidate.full_clean()
+    candidate.save()
+    endorsement_for(candidate)
     record(
         "candidate.added",
         by=by,
         chapter=chapter,
         obj=candidate,
-        data={"name": name, "party": party, "office_sought": office_sought, "website": website},
+        data={"name": name, **{k: str(v) if v is not None else "" for k, v in fields.items()}},
     )
     return candidate
 

@@ -35,6 +35,17 @@ class Permission(StrEnum):
     # Imports (uploads and the FEC API), re-screening and reviewing findings.
     MANAGE_FINANCE = "manage_finance"
     EDIT_POLICY = "edit_policy"
+    # The endorsement pipeline: stages, gates, waivers, pledge, ballot access, questionnaire
+    # record, by-law, talking points; offices and races.
+    MANAGE_ENDORSEMENTS = "manage_endorsements"
+    # The guide's strategy review (everyone reads it; the committee writes it).
+    MANAGE_STRATEGY = "manage_strategy"
+    # Campaign contacts, the contact log and organizations' contact people (private details).
+    VIEW_CONTACTS = "view_contacts"
+    # Forums, invitations, RSVPs, speech evaluations and the organization directory.
+    MANAGE_FORUMS = "manage_forums"
+    # Turning a gate off for the whole chapter changes its process: chapter admins only.
+    MANAGE_GATES = "manage_gates"
 
 
 _EVERYONE = frozenset(
@@ -52,6 +63,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         Permission.MANAGE_CANDIDATES,
         Permission.MANAGE_FINANCE,
         Permission.EDIT_POLICY,
+        Permission.MANAGE_ENDORSEMENTS,
+        Permission.MANAGE_STRATEGY,
+        Permission.VIEW_CONTACTS,
+        Permission.MANAGE_FORUMS,
     },
     Role.ADMIN: frozenset(Permission),
 }
