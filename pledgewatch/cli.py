@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load-demo": ("load_demo_data", "create the demo chapters, users and roster (idempotent)"),
     "import-roster": ("import_roster", "import a DSA roster export into a chapter"),
     "bench-roster": ("bench_roster", "time a large roster import (used by `make bench`)"),
+    "load-committees": ("load_committees", "load the FEC committee master (cm.txt, cmYY.zip)"),
     "worker": ("db_worker", "run background tasks (with TASKS_BACKEND=db)"),
 }
 
@@ -49,8 +50,27 @@ def usage() -> str:
     return "\n".join(lines)
 
 
+def quiet_broken_pipe() -> int:
+    """After stdout's reader went away (`pledgewatch ... | head`): exit 1 without a traceback.
+
+    Python's "Note on SIGPIPE": point stdout at devnull, so that the flush at exit does not
+    raise BrokenPipeError again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        status = run(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # inside the try: a reader gone away fails here, not at exit
+    except BrokenPipeError:
+        return quiet_broken_pipe()
+    return status
+
+
+def run(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(usage())
         return 0
