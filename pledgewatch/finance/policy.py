@@ -121,6 +121,12 @@ class Policy:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, origin: str = "policy") -> Policy:
+        if not isinstance(data, dict):
+            raise SourceError(
+                "not a conflict policy in Pledgewatch's format (expected a JSON object with "
+                "name, organizations and executive_occupation_pattern)",
+                path=origin,
+            )
         try:
             thresholds = Thresholds(
                 **{k: Decimal(str(v)) for k, v in data.get("thresholds", {}).items()}

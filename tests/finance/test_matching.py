@@ -204,3 +204,9 @@ def test_bulk_prefilter_splits_words_on_ampersands_as_the_rules_do(tmp_path, sha
     [row] = bulk.scan(tmp_path / "itcont.txt", policy.prefilter())
     match = classify(row, policy)
     assert match is not None and match.organization.name == "Johnson & Johnson"
+
+
+@pytest.mark.parametrize("data", [[], "policy", 7, None])
+def test_a_policy_that_is_not_an_object_is_refused_with_a_reason(data):
+    with pytest.raises(SourceError, match="not a conflict policy"):
+        Policy.from_dict(data, origin="p.json")
