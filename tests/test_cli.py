@@ -64,3 +64,33 @@ def test_demo_data_loads_twice_without_duplicates(db):
     assert counts[2] == 420 + 160
     assert "admin@example.org" in out.getvalue()
     assert User.objects.get(email="admin@example.org").check_password("organize-the-unorganized")
+
+
+def test_demo_data_shows_candidates_at_every_stage_with_their_gates(db):
+    """The demo chapter's pipeline: one candidate at each stage, the one at the questionnaire
+    stage ready for a vote (every gate met), and the conflict screen run for real."""
+    from pledgewatch.endorsements import gates
+    from pledgewatch.endorsements.models import Endorsement, Stage
+    from pledgewatch.finance.models import Finding, FindingStatus
+
+    call_command("load_demo_data", stdout=io.StringIO())
+    call_command("load_demo_data", stdout=io.StringIO())  # twice: nothing duplicated
+    stages = dict(
+        Endorsement.objects.filter(candidate__chapter__slug="lakeshore").values_list(
+            "candidate__name", "stage"
+        )
+    )
+    assert set(stages.values()) == {
+        Stage.CONSIDERING, Stage.VETTING, Stage.QUESTIONNAIRE, Stage.ENDORSED, Stage.DECLINED,
+        Stage.RESCINDED,
+    }  # fmt: skip
+    assert len(stages) == 6
+    ready = Endorsement.objects.get(candidate__name="Rosa Delgado")
+    assert ready.stage == Stage.QUESTIONNAIRE and not gates.unmet(ready)
+    vetting = Endorsement.objects.get(candidate__name="Marcus Bell")
+    assert {g.gate for g in gates.unmet(vetting)} >= {"finance", "pledge", "ballot"}
+    open_conflict = Finding.objects.get(candidate__name="Marcus Bell", tier=1)
+    assert open_conflict.status == FindingStatus.OPEN
+    assert Finding.objects.get(candidate__name="Gary Lund", tier=1).status == (
+        FindingStatus.CONFIRMED
+    )

@@ -70,6 +70,12 @@ class Command(BaseCommand):
             )  # fmt: skip
             job = services.run_import(job.pk)  # no-op if the in-process backend already ran it
             self.stdout.write(f"{chapter}: roster imported, {job.added} members")
+        from pledgewatch.endorsements import demo
+
+        lakeshore = chapters["lakeshore"]
+        if demo.load(lakeshore, admin=users["admin@example.org"],
+                     committee=users["committee@example.org"]):  # fmt: skip
+            self.stdout.write(f"{lakeshore}: races, candidates at every stage, a forum, the by-law")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL} with:")
         )
