@@ -3,6 +3,7 @@ from django.contrib import admin
 from pledgewatch.finance.models import (
     ChapterPolicy,
     ConflictOrganization,
+    FecCommittee,
     FinanceImport,
     Finding,
     FindingReview,
@@ -62,3 +63,11 @@ class FindingAdmin(ReadOnlyAdmin):
 @admin.register(FindingReview)
 class FindingReviewAdmin(ReadOnlyAdmin):
     list_display = ["finding", "status", "by", "at"]
+
+
+@admin.register(FecCommittee)
+class FecCommitteeAdmin(ReadOnlyAdmin):
+    list_display = ["committee_id", "name", "connected_org", "committee_type", "source",
+                    "loaded_at"]  # fmt: skip
+    list_filter = ["committee_type", "org_type", "source"]
+    search_fields = ["committee_id", "name", "connected_org"]

@@ -246,6 +246,43 @@ class NeverFlagEntry(models.Model):
         }
 
 
+# --- the FEC committee directory (public data, shared by every chapter) ---------------------
+
+
+class FecCommittee(models.Model):
+    """One committee of the FEC's committee master (cm.txt), or of the FEC API's committee
+    list: who a donor committee is and, above all, its connected organization, which the
+    screen's connected-organization rule reads. Public data, the same for every chapter: there
+    is no chapter here. Loaded by `pledgewatch load-committees`, and filled in from the API
+    when a fetch meets a donor committee the directory does not have."""
+
+    committee_id = models.CharField("FEC committee id", max_length=20, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    connected_org = models.CharField("connected organization", max_length=200, blank=True)
+    committee_type = models.CharField(max_length=1, blank=True, help_text="CMTE_TP: H, S, Q ...")
+    designation = models.CharField(max_length=1, blank=True, help_text="CMTE_DSGN: P, A, B ...")
+    org_type = models.CharField(
+        "organization type", max_length=1, blank=True, help_text="ORG_TP: C, T, L, M ..."
+    )
+    candidate_id = models.CharField(max_length=20, blank=True)
+    # Where the row came from: the file's name (cm20.zip, cm.txt) or "OpenFEC".
+    source = models.CharField(max_length=100)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["committee_id"]
+        verbose_name = "FEC committee"
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.name}".strip()
+
+    # The fields a load writes (all but the id).
+    LOADED = (
+        "name", "connected_org", "committee_type", "designation", "org_type", "candidate_id",
+        "source", "loaded_at",
+    )  # fmt: skip
+
+
 # --- imports and what they stored ---------------------------------------------------------
 
 
@@ -546,14 +583,21 @@ class FindingReview(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="reviews")
     status = models.CharField(max_length=20, choices=ReviewDecision.choices)
     reason = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for a review Pledgewatch wrote itself: one carried over from the report an amendment
+    # replaced (carried_from is then the review it repeats).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_to"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} by {self.by}"
+        return f"{self.get_status_display()} by {self.reviewer}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -562,3 +606,8 @@ class FindingReview(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Reviews are never deleted.")
+
+    @property
+    def reviewer(self) -> str:
+        """Who decided: the person, or Pledgewatch for a review carried over."""
+        return str(self.by) if self.by_id else "Pledgewatch (carried over)"

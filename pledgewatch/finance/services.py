@@ -31,6 +31,7 @@ from django.utils.text import get_valid_filename
 from pledgewatch.candidates.models import Candidate
 from pledgewatch.chapters.models import Chapter
 from pledgewatch.core.audit import record
+from pledgewatch.finance import directory
 from pledgewatch.finance.models import (
     FEC_EXTENSIONS,
     TABLE_EXTENSIONS,
@@ -329,6 +330,16 @@ def rescreen_chapter(chapter_id: int) -> int:
     return n
 
 
+def rescreen_everyone() -> int:
+    """Screen again every candidate with imported filings, in every chapter (after the shared
+    committee directory changed: `pledgewatch load-committees --rescreen`)."""
+    n = 0
+    for candidate in Candidate.objects.filter(filings__isnull=False).distinct().order_by("pk"):
+        rescreen(candidate)
+        n += 1
+    return n
+
+
 # --- the screen ---------------------------------------------------------------------------
 
 
@@ -340,6 +351,7 @@ class RescreenResult:
     updated: int
     withdrawn: int
     reinstated: int
+    carried_over: int = 0  # new findings that took the review of the report they replace
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -366,7 +378,8 @@ def rescreen(candidate: Candidate, *, by: Any = None) -> RescreenResult:
     )
     contributions = [r.to_engine() for r in rows]
     owner = {id(c): r for c, r in zip(contributions, rows, strict=True)}
-    result = screen(contributions, policy)
+    # The donor committees' connected organizations (rule 2), from the shared directory.
+    result = screen(contributions, policy, committees=directory.for_candidate(candidate))
 
     existing = {(f.contribution_id, f.entity_name, f.rule): f for f in candidate.findings.all()}
     last_review = dict(
@@ -434,7 +447,11 @@ def rescreen(candidate: Candidate, *, by: Any = None) -> RescreenResult:
             finding.updated_at = now
             changed.append(finding)
             withdrawn += 1
+    carried = _carry_reviews(candidate, new)
     Finding.objects.bulk_create(new, batch_size=BATCH)
+    for review in carried:
+        review.finding_id = review.finding.pk  # set by bulk_create
+    FindingReview.objects.bulk_create(carried, batch_size=BATCH)
     Finding.objects.bulk_update(
         changed,
         ["tier", "industry", "matched", "amount", "net_amount", "refunded", "donor_total",
@@ -448,6 +465,7 @@ def rescreen(candidate: Candidate, *, by: Any = None) -> RescreenResult:
         updated=len(changed) - withdrawn,
         withdrawn=withdrawn,
         reinstated=reinstated,
+        carried_over=len(carried),
     )
     record(
         "finance.rescreened",
@@ -456,7 +474,86 @@ def rescreen(candidate: Candidate, *, by: Any = None) -> RescreenResult:
         obj=candidate,
         data={"policy": policy_row.name, "version": policy_row.version, **outcome.as_dict()},
     )
+    if carried:
+        record(
+            "finance.reviews_carried_over",
+            by=None,
+            chapter=candidate.chapter,
+            obj=candidate,
+            data={
+                "reviews": [
+                    {"from_finding": r.carried_from.finding_id, "to_finding": r.finding_id,
+                     "status": r.status}
+                    for r in carried[:MAX_STORED_ERRORS]
+                ],
+                "count": len(carried),
+            },
+        )  # fmt: skip
     return outcome
+
+
+# Decisions an amendment's finding takes over from the finding it replaces ("reopen" is not).
+CARRIED_DECISIONS = (ReviewDecision.CONFIRMED, ReviewDecision.DISMISSED)
+
+
+def _carry_reviews(candidate: Candidate, new: list[Finding]) -> list[FindingReview]:
+    """Reviews for new findings on a filing that replaced another (an amendment, or a corrected
+    spreadsheet): when the replaced filing had a finding for the same receipt (recipient
+    committee and transaction id) and the same organization whose last review confirmed or
+    dismissed it, the new finding takes that status, with a review that says where it came from
+    (by Pledgewatch, not a person). Sets the new findings' status; returns the unsaved
+    reviews."""
+    filings = {f.contribution.stored_filing_id for f in new if f.contribution.transaction_id}
+    if not filings:
+        return []
+    last = FindingReview.objects.filter(finding=OuterRef("finding")).order_by("-at", "-id")
+    decisions = (
+        FindingReview.objects.filter(
+            finding__candidate=candidate,
+            finding__contribution__stored_filing__superseded_by__in=filings,
+            pk=Subquery(last.values("pk")[:1]),
+            status__in=CARRIED_DECISIONS,
+        )
+        .exclude(finding__contribution__transaction_id="")
+        .select_related("by", "finding__contribution__stored_filing__superseded_by")
+        .order_by("at", "id")  # the latest decision of a receipt and organization wins
+    )
+
+    def key(filing_id: int, contribution: StoredContribution, entity: str) -> tuple:
+        return (filing_id, contribution.recipient_committee_id.strip().upper(),
+                contribution.transaction_id, entity)  # fmt: skip
+
+    earlier: dict[tuple, FindingReview] = {}
+    for review in decisions:
+        old = review.finding
+        filing = old.contribution.stored_filing
+        earlier[key(filing.superseded_by_id, old.contribution, old.entity_name)] = review
+    carried = []
+    now = timezone.now()
+    for finding in new:
+        row = finding.contribution
+        review = earlier.get(key(row.stored_filing_id, row, finding.entity_name))
+        if review is None or not row.transaction_id:
+            continue
+        old_filing = review.finding.contribution.stored_filing
+        finding.status = review.status
+        carried.append(
+            FindingReview(
+                finding=finding,
+                status=review.status,
+                reason=(
+                    f"Carried over from filing {old_filing.filing_id}, which filing "
+                    f"{old_filing.superseded_by.filing_id} replaces: the same receipt "
+                    f"(transaction {row.transaction_id}) was {review.status} there by "
+                    f"{review.reviewer} on {timezone.localdate(review.at):%Y-%m-%d}: "
+                    f"{review.reason}"
+                ),
+                by=None,
+                carried_from=review,
+                at=now,
+            )
+        )
+    return carried
 
 
 def queue_rescreen(*, candidate: Candidate, by: Any) -> None:
@@ -702,11 +799,15 @@ def run_import(import_id: int) -> FinanceImport:
         return job  # already run, running, or cancelled
     try:
         filings = _read(job)
+        _check_filers(job, filings)
+        committees = _api_committees(job, filings)
         job.status = ImportStatus.SAVING
         job.rows_total = job.rows_processed = sum(len(f.contributions) for f in filings)
         job.save(update_fields=["status", "rows_total", "rows_processed"])
         with transaction.atomic():
             _store(job, filings)
+            if committees:
+                directory.save_committees(committees, source=directory.API_SOURCE)
             job.filings_superseded += apply_amendments(job.candidate)
             outcome = rescreen(job.candidate, by=job.uploaded_by)
             job.findings_open = job.candidate.findings.filter(status=FindingStatus.OPEN).count()
@@ -736,6 +837,74 @@ def run_import(import_id: int) -> FinanceImport:
         row = {"file": job.original_name, "line": 0, "message": message}
         _fail(job, [row], {"error": "internal"})
     return job
+
+
+def _check_filers(job: FinanceImport, filings: list[Filing]) -> None:
+    """An uploaded FEC filing must be filed by one of the candidate's committees: otherwise a
+    report of an unrelated committee would be counted as the candidate's. Spreadsheets carry no
+    filer id and are not checked. Raises FinanceError naming both sides."""
+    if job.kind != ImportKind.UPLOAD:
+        return
+    candidate = job.candidate
+    own = sorted({c.committee_id.strip().upper() for c in candidate.committees.all()})
+    foreign: dict[str, Filing] = {}
+    for filing in filings:
+        if filing.source not in FEC_SOURCES:
+            continue
+        filer = filing.committee_id.strip().upper()
+        if filer not in own:
+            foreign.setdefault(filer, filing)
+    if not foreign:
+        return
+    filer, filing = next(iter(foreign.items()))
+    theirs = (
+        f"{candidate.name}'s committees ({', '.join(own)})"
+        if own
+        else f"{candidate.name}'s committees ({candidate.name} has none yet)"
+    )
+    who = f"committee {filer}" if filer else "a committee it does not name"
+    if filer and filing.committee_name:
+        who += f" ({filing.committee_name})"
+    message = f"Filing {filing.filing_id} was filed by {who}, which is not one of {theirs}. "
+    others = [cid or "(no committee id)" for cid in foreign if cid != filer]
+    if others:
+        message += (
+            f"This file also holds filings of {', '.join(others)}, which are not the "
+            "candidate's either. "
+        )
+    if filer:
+        message += (
+            f"If {filer} raises money for {candidate.name}, add it under “Campaign committees” "
+            "on the candidate's page (jurisdiction Federal (FEC)), then upload the file again. "
+        )
+    else:
+        message += "Check that this is the candidate's filing. "
+    raise FinanceError(message + "Nothing was imported.")
+
+
+def _api_committees(job: FinanceImport, filings: list[Filing]) -> list[dict[str, str]]:
+    """For a fetch from the FEC's API: what the API says about the donor committees that the
+    committee directory does not hold yet (for the connected-organization rule). Best effort:
+    a failure is logged, and the screen goes on without them."""
+    if job.kind != ImportKind.OPENFEC:
+        return []
+    ids = {
+        c.contributor_fec_id
+        for f in filings
+        for c in f.contributions
+        if c.contributor_fec_id and c.contributor_type != "individual"
+    }
+    wanted = directory.missing(ids)[: directory.MAX_API_LOOKUPS]
+    if not wanted:
+        return []
+    from pledgewatch.finance.importers.openfec import OpenFEC
+
+    try:
+        client = OpenFEC(settings.OPENFEC_API_KEY, base_url=settings.OPENFEC_BASE_URL)
+        return client.committees(wanted)
+    except SourceError as exc:
+        log.warning("OpenFEC committees for import %s not read: %s", job.pk, exc)
+        return []
 
 
 def _message(exc: Exception) -> str:

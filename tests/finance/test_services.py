@@ -20,6 +20,7 @@ from pledgewatch.finance.services import FinanceError, PolicyError
 from tests.finance.conftest import EFILINGS
 from tests.finance.factories import (
     CandidateFactory,
+    CommitteeFactory,
     FindingFactory,
     finance_test_settings,
 )
@@ -54,6 +55,7 @@ def test_the_shipped_default_policy_finds_merck_executives_in_merck_pac_receipts
         pytest.skip("the default policy is not in the repository yet")
     monkeypatch.setattr(services, "default_policy_data", SHIPPED_DEFAULT)
     candidate = CandidateFactory(chapter=chapter)
+    CommitteeFactory(candidate=candidate, committee_id="C00097485")  # the filer: Merck's PAC
     job = import_file(candidate, MERCK_PAC_FILING, alice, django_capture_on_commit_callbacks)
     assert job.status == ImportStatus.SUCCEEDED, job.errors
     summary = candidate.findings.summary()
@@ -78,6 +80,7 @@ def test_an_import_that_breaks_while_saving_changes_nothing(
     chapter, alice, django_capture_on_commit_callbacks, monkeypatch, settings, shared_data
 ):
     candidate = CandidateFactory(chapter=chapter)
+    CommitteeFactory(candidate=candidate, committee_id="C00215905")  # DeFazio for Congress
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -184,6 +184,25 @@ class OpenFEC:
             reverse=True,
         )
 
+    def committees(self, committee_ids: list[str]) -> list[dict[str, str]]:
+        """What the FEC's committee list says about these committees, 100 ids a call.
+
+        Each dict has the committee master's fields under the directory's names:
+        committee_id, name, connected_org (the API's `affiliated_committee_name`, "affiliated
+        committee or connected organization"), committee_type, designation, org_type
+        (`organization_type`) and candidate_id (the first of `candidate_ids`). Ids the FEC does
+        not know are left out.
+        """
+        ids = sorted({_committee_id(i) for i in committee_ids})
+        found: list[dict[str, str]] = []
+        for start in range(0, len(ids), PER_PAGE):
+            chunk = ids[start : start + PER_PAGE]
+            page = self._get("/committees/", {"committee_id": chunk, "per_page": PER_PAGE})
+            for row in page["results"]:
+                if isinstance(row, dict) and _text(row.get("committee_id")):
+                    found.append(_committee(row))
+        return found
+
     # -- HTTP -------------------------------------------------------------------------------
 
     def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -466,6 +485,20 @@ def _contribution(row: dict[str, Any], committee_id: str) -> Contribution:
         state=_text(row.get("contributor_state")),
         extra=extra,
     )
+
+
+def _committee(row: dict[str, Any]) -> dict[str, str]:
+    candidates = row.get("candidate_ids")
+    first = candidates[0] if isinstance(candidates, list) and candidates else ""
+    return {
+        "committee_id": _text(row.get("committee_id")).upper(),
+        "name": _text(row.get("name")),
+        "connected_org": _text(row.get("affiliated_committee_name")),
+        "committee_type": _text(row.get("committee_type")),
+        "designation": _text(row.get("designation")),
+        "org_type": _text(row.get("organization_type")),
+        "candidate_id": _text(first),
+    }
 
 
 def _filing(row: dict[str, Any]) -> dict[str, Any]:
