@@ -1,7 +1,11 @@
 """Candidate pages: the list, adding one, and a candidate's page with its committees and the
-finance summary (totals for every role; donor names only for those who may see them)."""
+finance summary (totals by tier and organization with VIEW_FINANCE_SUMMARY; donor names only
+with VIEW_DONORS, the committee's)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count
@@ -15,7 +19,7 @@ from pledgewatch.candidates.forms import CandidateForm, CommitteeForm
 from pledgewatch.candidates.models import Candidate
 from pledgewatch.chapters.access import chapter_view
 from pledgewatch.core.permissions import Permission
-from pledgewatch.finance.models import FindingStatus, ImportStatus
+from pledgewatch.finance.models import FindingStatus, ImportStatus, Tier
 
 
 @chapter_view(Permission.VIEW_CANDIDATES)
@@ -38,16 +42,38 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "candidates/candidate_form.html", {"form": form})
 
 
+# The candidate's headline total: money the pledge refuses (tier 1) and money for a person to
+# judge (tier 2). Tier 3 is listed for the record and shown apart.
+HEADLINE_TIERS = (Tier.CONFLICT, Tier.REVIEW)
+
+
+def finance_summary(candidate: Candidate) -> dict[str, Any]:
+    """The candidate's totals for the page, no donors: the headline is the money from tier-1
+    (conflict) and tier-2 (review) organizations; tier 3 is shown apart, for information."""
+    summary = candidate.findings.summary()
+    headline = [t for t in summary["by_tier"] if t["tier"] in HEADLINE_TIERS]
+    informational = [t for t in summary["by_tier"] if t["tier"] not in HEADLINE_TIERS]
+    return {
+        **summary,
+        "headline_total": sum((t["total"] for t in headline), Decimal(0)),
+        "headline_tiers": headline,
+        "informational": informational[0] if informational else None,
+    }
+
+
 @chapter_view(Permission.VIEW_CANDIDATES)
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access.get_candidate_for(request, pk)
     role = request.chapter_role
-    ctx = {
+    ctx: dict[str, Any] = {
         "candidate": candidate,
         "committees": candidate.committees.all(),
-        "summary": candidate.findings.summary(),
     }
-    # Data a role may not see is kept out of the context, not just out of the page.
+    # Data a role may not see is kept out of the context, not just out of the page: totals
+    # by tier and organization need VIEW_FINANCE_SUMMARY, donors (names, employers, the
+    # findings) VIEW_DONORS, which only the committee and admins hold.
+    if role.has(Permission.VIEW_FINANCE_SUMMARY):
+        ctx["summary"] = finance_summary(candidate)
     if role.has(Permission.VIEW_DONORS):
         ctx["top_findings"] = (
             candidate.findings.filter(status=FindingStatus.OPEN)

@@ -164,7 +164,13 @@ class ApiFetchForm(forms.Form):
 
 
 class ColumnMappingForm(forms.Form):
-    """For a spreadsheet that matches no layout: which column holds each detail."""
+    """For a spreadsheet that matches no layout: which column holds each detail.
+
+    `required` names the details that must have a column; they are marked in the label and
+    with `required` (or `aria-required`). `alternatives` maps a required detail to others that
+    can stand in for it (a contributor's name, or the last name of a file that splits names):
+    such a detail is marked required, with the alternative in its help text, and the form
+    refuses a mapping that has neither."""
 
     def __init__(
         self,
@@ -173,18 +179,35 @@ class ColumnMappingForm(forms.Form):
         fields: dict[str, str],
         required: set[str],
         guesses: dict[str, str],
+        alternatives: dict[str, tuple[str, ...]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.mapped = list(fields)
+        self.labels = dict(fields)
+        self.alternatives = {
+            name: tuple(o for o in others if o in fields)
+            for name, others in (alternatives or {}).items()
+            if name in required and name in fields
+        }
         choices = [("", "— not in this file —"), *[(h, h) for h in headers if h]]
         for name, label in fields.items():
-            self.fields[f"map_{name}"] = forms.ChoiceField(
-                label=f"{label}{' (required)' if name in required else ''}",
+            needed = name in required
+            others = self.alternatives.get(name, ())
+            field = forms.ChoiceField(
+                label=f"{label} (required)" if needed else label,
                 choices=choices,
-                required=name in required,
+                # A detail another column can stand in for is checked in clean().
+                required=needed and not others,
                 initial=guesses.get(name, ""),
+                error_messages={"required": f"Choose the column that holds the {label.lower()}."},
             )
+            if needed:
+                field.widget.attrs["aria-required"] = "true"
+            if others:
+                names = " or ".join(f"“{fields[o]}”" for o in others)
+                field.help_text = f"Or, if the file splits it up, choose {names} below."
+            self.fields[f"map_{name}"] = field
 
     def clean(self):
         cleaned = super().clean()
@@ -193,11 +216,18 @@ class ColumnMappingForm(forms.Form):
             header = cleaned.get(f"map_{name}")
             if header:
                 if header in used:
-                    other = self.fields[f"map_{used[header]}"].label
+                    other = self.labels[used[header]]
                     self.add_error(
                         f"map_{name}", f"Column “{header}” is already chosen for {other}."
                     )
                 used[header] = name
+        for name, others in self.alternatives.items():
+            if not any(cleaned.get(f"map_{n}") for n in (name, *others)):
+                names = " or ".join(f"“{self.labels[o]}”" for o in others)
+                self.add_error(
+                    f"map_{name}",
+                    f"Choose the column that holds the {self.labels[name].lower()}, or {names}.",
+                )
         return cleaned
 
     def mapping(self) -> dict[str, str]:
@@ -267,6 +297,20 @@ class PolicyForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "executive_occupation_pattern": forms.Textarea(attrs={"rows": 3}),
+        }
+        # The model's label says "for review", which is true only at a tier-1 organization.
+        labels = {
+            "employee_review_over": "Flag an ordinary employee's net total per cycle above ($)",
+        }
+        # The engine's rule (matching.classify): an executive counts at the organization's
+        # tier, an ordinary employee one tier lower, and a tier-3 organization's employees
+        # are not reported.
+        help_texts = {
+            "individual_over": "An executive's money counts at the organization's tier.",
+            "employee_review_over": "An ordinary employee's money counts one tier lower than "
+            "the organization's: tier 2 (review) at a tier-1 organization, tier 3 "
+            "(informational) at a tier-2 one. Employees of tier-3 organizations are not "
+            "reported.",
         }
 
 

@@ -1,10 +1,10 @@
 """Campaign-finance pages: imports (upload, FEC API), findings and their review, and the
 chapter's conflict policy.
 
-Who sees what: totals by tier and organization are on the candidate's page for every role
-(candidates.views); donor names, employers and findings need VIEW_DONORS, because contributor
-names may be used only as 52 U.S.C. 30111(a)(4) allows; imports and reviews need
-MANAGE_FINANCE; the policy needs EDIT_POLICY.
+Who sees what: totals by tier and organization are on the candidate's page for a role with
+VIEW_FINANCE_SUMMARY, every role today (candidates.views); donor names, employers and findings
+need VIEW_DONORS, because contributor names may be used only as 52 U.S.C. 30111(a)(4) allows;
+imports and reviews need MANAGE_FINANCE; the policy needs EDIT_POLICY.
 """
 
 from __future__ import annotations
@@ -104,6 +104,12 @@ def import_fetch(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# services.check_mapping refuses a mapping without the contributor's name, for which the last
+# name of a file that splits names can stand in; services.mapping_fields() does not report that
+# requirement (it lists only the amount), so it is added here until it does.
+NAME_REQUIREMENT: dict[str, tuple[str, ...]] = {"contributor_name": ("last_name",)}
+
+
 def _mapping_form(job, data=None) -> ColumnMappingForm:
     from pledgewatch.finance.importers import tabular
 
@@ -112,7 +118,8 @@ def _mapping_form(job, data=None) -> ColumnMappingForm:
         data,
         headers=job.headers,
         fields=fields,
-        required=required,
+        required=set(required) | set(NAME_REQUIREMENT),
+        alternatives=NAME_REQUIREMENT,
         guesses=dict(tabular.guess_mapping(job.headers) or {}),
     )
 
@@ -211,19 +218,40 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "summary": candidate.findings.summary(),
+            # An htmx filter also tells the page's live region how many findings match.
+            "announce": bool(request.htmx),
             **_row_context(request, request.get_full_path()),
         },
     )
 
 
-def _row_context(request: HttpRequest, next_url: str, errors: list[str] | None = None) -> dict:
-    """What a findings-table row needs for its inline review form."""
+def _row_context(
+    request: HttpRequest, next_url: str, form: ReviewForm | None = None
+) -> dict[str, Any]:
+    """What a findings-table row needs for its inline review form. `form` is the review just
+    posted from that row (htmx), whose errors and values the row shows again."""
+    errors = [e for field_errors in form.errors.values() for e in field_errors] if form else []
     return {
         "can_review": request.chapter_role.has(Permission.MANAGE_FINANCE),
         "review_choices": ReviewDecision.choices,
         "next_url": next_url,
-        "row_errors": errors or [],
+        "row_errors": errors,
+        "row_status": form.data.get("status", "") if form is not None and errors else "",
+        "row_reason": form.data.get("reason", "") if form is not None and errors else "",
+        # Where focus goes once htmx has swapped the row in: the first field to fix, or the
+        # row's new status (the element it was on, the form's button, is gone).
+        "row_focus": _row_focus(form),
     }
+
+
+def _row_focus(form: ReviewForm | None) -> str:
+    if form is None:
+        return ""
+    if "status" in form.errors:
+        return "status"
+    if "reason" in form.errors:
+        return "reason"
+    return "badge"
 
 
 @chapter_view(Permission.VIEW_DONORS)
@@ -242,10 +270,39 @@ def _finding_context(
         "candidate": finding.candidate,
         "contribution": finding.contribution,
         "filing": finding.contribution.stored_filing,
-        "reviews": finding.reviews.select_related("by"),
+        "reviews": review_history(finding),
         "review_form": form or ReviewForm(),
         "can_review": request.chapter_role.has(Permission.MANAGE_FINANCE),
     }
+
+
+# A review as its history entry says it: "Dismissed by Alex Organizer on 28 Nov 2026: not a
+# conflict — the reason". The verb is the status the decision set; what it means is the part
+# of the decision's label after its colon ("Dismiss: not a conflict").
+REVIEW_VERBS = {
+    ReviewDecision.CONFIRMED: "Confirmed",
+    ReviewDecision.DISMISSED: "Dismissed",
+    ReviewDecision.OPEN: "Reopened",
+}
+
+
+def review_history(finding: Finding) -> list[dict[str, Any]]:
+    """Every review of a finding, newest first (reviews are never changed or deleted)."""
+    entries = []
+    for review in finding.reviews.select_related("by").order_by("-at", "-id"):
+        label = review.get_status_display()
+        action, _, meaning = label.partition(": ")
+        entries.append(
+            {
+                "verb": REVIEW_VERBS.get(review.status, action),
+                "meaning": meaning,
+                # A review carried over from an amended report has no person (`reviewer`).
+                "by": getattr(review, "reviewer", None) or review.by,
+                "at": review.at,
+                "reason": review.reason,
+            }
+        )
+    return entries
 
 
 @chapter_view(Permission.MANAGE_FINANCE)
@@ -257,6 +314,7 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
     finding = access.get_finding_for(request, pk)
     form = ReviewForm(request.POST)
     from_list = request.POST.get("from") == "list"
+    saved = False
     if form.is_valid():
         try:
             services.review_finding(
@@ -271,23 +329,39 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
             finding.refresh_from_db()
             if not request.htmx:
                 messages.success(request, f"Finding marked {finding.get_status_display()}.")
-                return redirect(_next_url(request, finding))
-            form = ReviewForm()
+                return redirect(_next_url(request, finding, from_list=from_list))
+            saved = True
     if request.htmx and from_list:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        ctx = {"f": finding, **_row_context(request, request.POST.get("next", ""), errors)}
-        return TemplateResponse(request, "finance/finding_list.html#row", ctx)
-    ctx = _finding_context(request, finding, form)
+        # The row, with focus on its new status (or the field to fix), and a sentence for the
+        # page's live region and its counts, swapped out of band.
+        ctx = {
+            "f": finding,
+            "saved": saved,
+            "summary": finding.candidate.findings.summary(),
+            **_row_context(request, request.POST.get("next", ""), form),
+        }
+        return TemplateResponse(request, "finance/finding_list.html#row_swap", ctx)
+    ctx = _finding_context(request, finding, None if saved else form)
     if request.htmx:
+        # Focus goes to the new status, or to the first field to fix: the button it was on
+        # is swapped out with the section.
+        focus = "badge" if saved else _row_focus(form)
+        if focus in form.fields:
+            form.fields[focus].widget.attrs["autofocus"] = True
+        ctx.update(saved=saved, review_focus=focus)
         return TemplateResponse(request, "finance/finding_detail.html#review", ctx)
     return TemplateResponse(request, "finance/finding_detail.html", ctx)
 
 
-def _next_url(request: HttpRequest, finding: Finding) -> str:
+def _next_url(request: HttpRequest, finding: Finding, *, from_list: bool = False) -> str:
+    """Back where the review form was: the findings table (at the finding's row), or the
+    finding's page."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        if from_list:
+            return f"{target.split('#', 1)[0]}#finding-{finding.pk}"
         return target
     return reverse(
         "finance:finding_detail", kwargs={"slug": request.chapter.slug, "pk": finding.pk}

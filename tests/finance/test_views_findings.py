@@ -4,7 +4,12 @@ totals but never donors' names (52 U.S.C. 30111(a)(4))."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+from html import unescape
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pledgewatch.core.models import AuditEvent
@@ -162,7 +167,7 @@ def test_reviewing_from_the_table_swaps_that_row(committee, candidate, kirby):
     kirby.refresh_from_db()
     assert kirby.status == FindingStatus.CONFIRMED
 
-    # Without JavaScript: post, then back to the table the form was on.
+    # Without JavaScript: post, then back to the table the form was on, at the finding's row.
     data = {
         "status": "open",
         "reason": "A second look.",
@@ -170,9 +175,116 @@ def test_reviewing_from_the_table_swaps_that_row(committee, candidate, kirby):
         "next": f"/c/lakeshore/candidates/{candidate.pk}/findings/?tier=1",
     }
     response = committee.post(review_url(kirby), data)
-    assert response["Location"] == data["next"]
+    assert response["Location"] == f"{data['next']}#finding-{kirby.pk}"
+    page = committee.get(response["Location"]).content.decode()
+    assert "Finding marked Open." in page
     data["next"] = "https://evil.example.org/"
     assert committee.post(review_url(kirby), data)["Location"].startswith("/c/lakeshore/")
+
+
+def _tag(html: str, marker: str) -> str:
+    """The opening tag that contains `marker`."""
+    at = html.index(marker)
+    return html[html.rindex("<", 0, at) : html.index(">", at) + 1]
+
+
+def test_a_row_swapped_in_by_htmx_takes_focus_and_tells_the_live_region(
+    committee, candidate, kirby
+):
+    htmx = {"HX-Request": "true"}
+    badge = f'id="finding-{kirby.pk}-status"'
+    # The table as first loaded: a live region, and no element that would take focus.
+    page = committee.get(f"/c/lakeshore/candidates/{candidate.pk}/findings/").content.decode()
+    assert '<p id="announcer" class="visually-hidden" role="status"></p>' in page
+    assert "autofocus" not in page
+    assert 'tabindex="-1"' in _tag(page, badge)
+
+    # A decision without a reason: the row comes back open at the reason, with the choice kept.
+    data = {"status": "dismissed", "reason": " ", "from": "list", "next": "/x"}
+    row = committee.post(review_url(kirby), data, headers=htmx).content.decode()
+    assert "autofocus" in _tag(row, f'id="reason-{kirby.pk}"')
+    assert "autofocus" not in _tag(row, badge)
+    assert "checked" in _tag(row, f'id="status-{kirby.pk}-dismissed"')
+    assert "checked" not in _tag(row, f'id="status-{kirby.pk}-confirmed"')
+    assert "hx-swap-oob" not in row  # the error list is an alert already
+    # No decision chosen: focus goes to the first choice.
+    row = committee.post(
+        review_url(kirby), {**data, "status": "", "reason": "x"}, headers=htmx
+    ).content.decode()
+    assert "autofocus" in _tag(row, f'id="status-{kirby.pk}-confirmed"')
+
+    # Saved: focus moves to the row's new status, and the page's polite live region and its
+    # counts are updated out of band.
+    data["reason"] = "Not health care."
+    row = committee.post(review_url(kirby), data, headers=htmx).content.decode()
+    assert row.lstrip().startswith(f'<tr id="finding-{kirby.pk}"')
+    assert "autofocus" in _tag(row, badge)
+    assert f'{badge} tabindex="-1" autofocus>Dismissed</span>' in row
+    assert (
+        '<p id="announcer" hx-swap-oob="innerHTML">Decision saved: '
+        f"{KIRBY_DONOR} is now dismissed.</p>" in row
+    )
+    assert '<p id="finding-counts" hx-swap-oob="innerHTML">0 open, 0 confirmed, 1 dismissed' in row
+    assert "<template>" in row  # OOB content after a <tr> must be wrapped to parse
+
+
+def test_the_filters_apply_on_the_button_and_stay_in_the_url(committee, candidate, kirby):
+    url = f"/c/lakeshore/candidates/{candidate.pk}/findings/"
+    page = committee.get(url).content.decode()
+    form = page[page.index('<form method="get"') : page.index("</form>", page.index("Filter"))]
+    assert 'hx-push-url="true"' in form and 'role="search"' in form
+    assert "hx-trigger" not in form  # not on every change: on submit, htmx's default
+    assert '<button type="submit">Filter</button>' in page
+    # The result is a plain GET, so a filtered table has its own URL; with htmx, the table
+    # alone comes back, with a sentence for the live region.
+    partial = committee.get(url, {"tier": 1}, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="results">')
+    assert '<p id="announcer" hx-swap-oob="innerHTML">1 finding matches the filters.</p>' in partial
+    partial = committee.get(url, {"tier": 2}, headers={"HX-Request": "true"}).content.decode()
+    assert "0 findings match the filters." in partial
+    assert "hx-swap-oob" not in committee.get(url, {"tier": 1}).content.decode()
+
+
+def entries(html: str) -> list[str]:
+    """The review history's entries as a reader hears them (tags dropped, spaces joined)."""
+    history = html[html.index('<ul class="history"') :]
+    history = history[: history.index("</ul>")]
+    return [
+        " ".join(unescape(re.sub(r"<[^>]+>", "", item)).split())
+        for item in history.split("<li>")[1:]
+    ]
+
+
+def test_the_review_history_reads_as_sentences_newest_first(committee_member, committee, kirby):
+    committee_member.name = "Alex Organizer"
+    committee_member.save()
+    with time_machine.travel(datetime(2026, 11, 27, 15, 0, tzinfo=UTC), tick=False):
+        committee.post(review_url(kirby), {"status": "dismissed", "reason": "Not health care."})
+    with time_machine.travel(datetime(2026, 11, 28, 9, 30, tzinfo=UTC), tick=False):
+        committee.post(review_url(kirby), {"status": "open", "reason": "A second look."})
+        committee.post(review_url(kirby), {"status": "confirmed", "reason": "Its own PAC."})
+
+    page = committee.get(f"/c/lakeshore/finance/findings/{kirby.pk}/").content.decode()
+    assert entries(page) == [
+        "Confirmed by Alex Organizer on 28 Nov 2026: this is a conflicting donation — Its own PAC.",
+        "Reopened by Alex Organizer on 28 Nov 2026: needs another look — A second look.",
+        "Dismissed by Alex Organizer on 27 Nov 2026: not a conflict — Not health care.",
+    ]
+    assert '<time datetime="2026-11-27T15:00:00+00:00">27 Nov 2026</time>' in page
+    assert FindingReview.objects.filter(finding=kirby).count() == 3  # nothing replaced
+
+    # The same history in the section htmx swaps in, which takes focus on its new status.
+    part = committee.post(
+        review_url(kirby),
+        {"status": "dismissed", "reason": "On reflection, no."},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    newest = entries(part)[0]
+    assert newest.startswith("Dismissed by Alex Organizer on ")
+    assert newest.endswith(": not a conflict — On reflection, no.")
+    assert len(entries(part)) == 4
+    assert 'id="review-status" tabindex="-1" autofocus>Dismissed</span>' in part
+    assert "Decision saved: this finding is now dismissed." in part
 
 
 def test_reviewing_on_the_findings_page_swaps_its_review_section(committee, kirby):

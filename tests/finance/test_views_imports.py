@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pledgewatch.core.models import AuditEvent
+from pledgewatch.finance import services
 from pledgewatch.finance.importers.fec import read_fec
 from pledgewatch.finance.models import (
     FinanceImport,
@@ -200,7 +201,11 @@ def test_a_spreadsheet_that_matches_no_layout_waits_for_its_columns(committee, c
     }
     # The amount and a name are needed.
     page = committee.post(response["Location"], {"map_amount": "Amount ($)"}).content.decode()
-    assert "contributor&#x27;s name" in page or "contributor's name" in page
+    assert (
+        "Choose the column that holds the contributor name (or organization), or "
+        "“Contributor last name”." in page
+    )
+    assert not FinanceImport.objects.filter(status=ImportStatus.QUEUED).exists()
     with committee.capture(execute=True):
         committee.post(response["Location"], {f"map_{k}": v for k, v in columns.items()})
     job.refresh_from_db()
@@ -260,6 +265,107 @@ def test_progress_is_polled_until_the_import_has_finished(committee, candidate, 
     assert partial.lstrip().startswith('<section id="progress"')
     assert "Read 50 of about 200 receipts" in partial
     assert "<html" not in partial
+
+
+def _opening_tag(html: str, marker: str) -> str:
+    at = html.index(marker)
+    return html[html.rindex("<", 0, at) : html.index(">", at) + 1]
+
+
+@pytest.mark.parametrize("status", [ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.SAVING])
+def test_the_progress_region_is_a_stable_live_region_that_htmx_updates_inside(
+    committee, candidate, status
+):
+    """As on the roster import's page: the polite live region wraps the polled section and is
+    never swapped itself, so a screen reader keeps hearing its changes."""
+    job = FinanceImport.objects.create(
+        candidate=candidate, kind="upload", original_name="x.fec", status=status, rows_total=9
+    )
+    url = f"/c/{candidate.chapter.slug}/finance/imports/{job.pk}/"
+    page = committee.get(url).content.decode()
+    region = _opening_tag(page, 'id="progress-region"')
+    assert 'aria-live="polite"' in region
+    section = _opening_tag(page, 'id="progress"')
+    assert page.index(region) < page.index(section)  # the section is inside the region
+    assert "aria-live" not in section
+    assert 'hx-swap="outerHTML"' in section and 'hx-trigger="every 2s"' in section
+
+    # What each poll swaps: the section alone, never the live region.
+    partial = committee.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section id="progress"')
+    assert "progress-region" not in partial and "aria-live" not in partial
+
+
+@pytest.mark.parametrize("status", [ImportStatus.SUCCEEDED, ImportStatus.FAILED])
+def test_polling_stops_once_the_import_has_finished_or_failed(committee, candidate, status):
+    job = FinanceImport.objects.create(
+        candidate=candidate, kind="upload", original_name="x.fec", status=status
+    )
+    url = f"/c/{candidate.chapter.slug}/finance/imports/{job.pk}/"
+    partial = committee.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section id="progress"')
+    assert "hx-get" not in partial and "hx-trigger" not in partial
+    page = committee.get(url).content.decode()
+    assert 'aria-live="polite"' in _opening_tag(page, 'id="progress-region"')
+    assert "hx-trigger" not in page
+
+
+def _waiting_for_columns(candidate, headers):
+    return FinanceImport.objects.create(
+        candidate=candidate,
+        kind="upload",
+        original_name="donors.csv",
+        status=ImportStatus.NEEDS_MAPPING,
+        headers=headers,
+    )
+
+
+def test_the_column_mapping_marks_every_required_detail(committee, candidate):
+    job = _waiting_for_columns(candidate, ["Donor", "Surname", "Given", "Works for"])
+    page = committee.get(f"/c/{candidate.chapter.slug}/finance/imports/{job.pk}/").content
+    page = page.decode()
+    amount = _opening_tag(page, 'name="map_amount"')
+    assert "required" in amount.split() and 'aria-required="true"' in amount
+    assert '<label for="id_map_amount">Amount (required):</label>' in page
+    # The contributor's name is needed too (services.check_mapping refuses a mapping without
+    # it), though a last-name column can stand in for it, so it is not a browser-required
+    # field: aria-required, and the way out in its help text.
+    name = _opening_tag(page, 'name="map_contributor_name"')
+    assert 'aria-required="true"' in name
+    assert 'aria-describedby="id_map_contributor_name_helptext"' in name
+    assert (
+        '<label for="id_map_contributor_name">Contributor name (or organization) (required):'
+        in page
+    )
+    assert "Or, if the file splits it up, choose “Contributor last name” below." in page
+    for optional in ("employer", "last_name", "date"):
+        tag = _opening_tag(page, f'name="map_{optional}"')
+        assert "required" not in tag, tag
+    assert "The details marked “required” are needed" in page
+
+
+def test_the_required_details_come_from_the_service(committee, candidate, monkeypatch):
+    fields, required = services.mapping_fields()
+    monkeypatch.setattr(services, "mapping_fields", lambda: (fields, {*required, "employer"}))
+    job = _waiting_for_columns(candidate, ["Donor", "Amt", "Works for"])
+    page = committee.get(f"/c/{candidate.chapter.slug}/finance/imports/{job.pk}/").content
+    page = page.decode()
+    assert 'aria-required="true"' in _opening_tag(page, 'name="map_employer"')
+    assert "Employer (required)" in page
+    assert 'aria-required="true"' in _opening_tag(page, 'name="map_amount"')
+    assert 'aria-required="true"' in _opening_tag(page, 'name="map_contributor_name"')
+
+
+def test_a_last_name_column_stands_in_for_the_contributor_name(committee, candidate):
+    job = _waiting_for_columns(candidate, ["Surname", "Given", "Amt"])
+    url = f"/c/{candidate.chapter.slug}/finance/imports/{job.pk}/"
+    page = committee.post(url, {"map_amount": "Amt"}).content.decode()
+    assert 'id="id_map_contributor_name_error"' in page  # the error is on that field
+    assert 'aria-invalid="true"' in _opening_tag(page, 'name="map_contributor_name"')
+    response = committee.post(url, {"map_amount": "Amt", "map_last_name": "Surname"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.mapping == {"amount": "Amt", "last_name": "Surname"}
 
 
 def test_a_queued_import_can_be_cancelled(committee, candidate):

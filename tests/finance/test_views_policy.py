@@ -3,6 +3,8 @@ never-flag list (health-worker unions), thresholds; every change audited."""
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 
 from pledgewatch.core.models import AuditEvent
@@ -202,3 +204,46 @@ def test_the_policy_nav_link_is_shown_to_the_committee_only(client_as, bob, comm
     assert "Conflict policy" in committee.get("/c/lakeshore/").content.decode()
     assert "Candidates" in client_as(bob).get("/c/lakeshore/").content.decode()
     assert "Conflict policy" not in client_as(bob).get("/c/lakeshore/").content.decode()
+
+
+def _text(response) -> str:
+    return " ".join(unescape(response.content.decode()).split())
+
+
+def test_the_policy_pages_state_the_engines_tier_rule(committee, chapter):
+    """matching.classify: executives (and PACs and the organization itself) count at the
+    organization's tier, ordinary employees one tier lower, and a tier-3 organization's
+    employees are not reported; so an employee's money is not always "for review"."""
+    page = _text(committee.get("/c/lakeshore/policy/"))
+    assert "per cycle, at the organization's tier" in page  # executives
+    assert (
+        "per cycle, one tier lower than the organization's: tier 2 (review) at a tier-1 "
+        "organization, tier 3 (informational) at a tier-2 one. Employees of tier-3 "
+        "organizations are not reported." in page
+    )
+    assert "flagged for review above" not in page
+
+    page = _text(committee.get("/c/lakeshore/policy/settings/"))
+    assert "Flag an ordinary employee's net total per cycle above ($)" in page
+    assert "for review above" not in page
+    assert "tier 3 (informational) at a tier-2 one" in page
+    assert "An executive's money counts at the organization's tier" in page
+
+    page = _text(committee.get("/c/lakeshore/policy/organizations/add/"))
+    assert "from its executives counts at its tier" in page
+    assert "employees of a tier-3 organization are not reported" in page
+
+
+def test_an_employees_finding_names_its_organizations_tier_apart(committee, chapter):
+    from tests.finance.factories import CandidateFactory, FindingFactory
+
+    candidate = CandidateFactory(chapter=chapter)
+    employee = FindingFactory(candidate=candidate, tier=2, rule="employer_employee")
+    page = _text(committee.get(f"/c/lakeshore/finance/findings/{employee.pk}/"))
+    assert (
+        "<dt>Tier</dt><dd>Tier 2: review: an ordinary employee's money counts one tier lower "
+        "than the organization's, which is tier 1</dd>" in page
+    )
+    executive = FindingFactory(candidate=candidate, tier=2, rule="employer_executive")
+    page = _text(committee.get(f"/c/lakeshore/finance/findings/{executive.pk}/"))
+    assert "<dt>Tier</dt><dd>Tier 2: review, the organization's tier</dd>" in page
