@@ -700,11 +700,16 @@ def _receiving_committee(candidate: Candidate, preset: str | None) -> str:
     return committees[0].committee_id if len(committees) == 1 else ""
 
 
-def mapping_fields() -> tuple[dict[str, str], set[str]]:
-    """The details a spreadsheet's columns can hold (field -> label), and the required ones."""
+# A required detail another column can stand in for: a file that splits names has a last name.
+MAPPING_ALTERNATIVES: dict[str, tuple[str, ...]] = {"contributor_name": ("last_name",)}
+
+
+def mapping_fields() -> tuple[dict[str, str], set[str], dict[str, tuple[str, ...]]]:
+    """The details a spreadsheet's columns can hold (field -> label), the required ones, and
+    for a required one the columns that may stand in for it."""
     from pledgewatch.finance.importers import tabular
 
-    return dict(tabular.FIELDS), {"amount"}
+    return dict(tabular.FIELDS), {"amount", "contributor_name"}, dict(MAPPING_ALTERNATIVES)
 
 
 def check_mapping(*, job: FinanceImport, mapping: dict[str, str]) -> list[str]:
@@ -712,11 +717,15 @@ def check_mapping(*, job: FinanceImport, mapping: dict[str, str]) -> list[str]:
     (what the screen will miss)."""
     from pledgewatch.finance.importers import tabular
 
-    if not mapping.get("contributor_name") and not mapping.get("last_name"):
-        raise FinanceError(
-            "Choose the column with the contributor's name (or the first- and last-name "
-            "columns): the screen matches names."
-        )
+    fields, required, alternatives = mapping_fields()
+    for field in sorted(required):
+        if not any(mapping.get(f) for f in (field, *alternatives.get(field, ()))):
+            if field == "contributor_name":
+                raise FinanceError(
+                    "Choose the column with the contributor's name (or the first- and "
+                    "last-name columns): the screen matches names."
+                )
+            raise FinanceError(f"Choose the column with the {fields[field].lower()}.")
     try:
         return tabular.mapping_warnings(job.headers, mapping)
     except SourceError as exc:

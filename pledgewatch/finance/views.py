@@ -104,22 +104,16 @@ def import_fetch(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# services.check_mapping refuses a mapping without the contributor's name, for which the last
-# name of a file that splits names can stand in; services.mapping_fields() does not report that
-# requirement (it lists only the amount), so it is added here until it does.
-NAME_REQUIREMENT: dict[str, tuple[str, ...]] = {"contributor_name": ("last_name",)}
-
-
 def _mapping_form(job, data=None) -> ColumnMappingForm:
     from pledgewatch.finance.importers import tabular
 
-    fields, required = services.mapping_fields()
+    fields, required, alternatives = services.mapping_fields()
     return ColumnMappingForm(
         data,
         headers=job.headers,
         fields=fields,
-        required=set(required) | set(NAME_REQUIREMENT),
-        alternatives=NAME_REQUIREMENT,
+        required=required,
+        alternatives=alternatives,
         guesses=dict(tabular.guess_mapping(job.headers) or {}),
     )
 

@@ -345,8 +345,10 @@ def test_the_column_mapping_marks_every_required_detail(committee, candidate):
 
 
 def test_the_required_details_come_from_the_service(committee, candidate, monkeypatch):
-    fields, required = services.mapping_fields()
-    monkeypatch.setattr(services, "mapping_fields", lambda: (fields, {*required, "employer"}))
+    fields, required, alternatives = services.mapping_fields()
+    monkeypatch.setattr(
+        services, "mapping_fields", lambda: (fields, {*required, "employer"}, alternatives)
+    )
     job = _waiting_for_columns(candidate, ["Donor", "Amt", "Works for"])
     page = committee.get(f"/c/{candidate.chapter.slug}/finance/imports/{job.pk}/").content
     page = page.decode()
