@@ -5,10 +5,13 @@ answers, a decision and why; every revision is kept.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from pledgewatch.chapters.models import Chapter
+from pledgewatch.core.models import AppendOnlyError
 
 # The guide's six questions (Medicare for All Organizing Guide, chapter 8), in its words.
 STRATEGY_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -101,8 +104,17 @@ class StrategyReview(models.Model):
         return sum(1 for key, _q in STRATEGY_QUESTIONS if self.answers.get(key, "").strip())
 
 
+class StrategyRevisionQuerySet(models.QuerySet):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Strategy revisions are never deleted.")
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Strategy revisions are never changed: save a new one.")
+
+
 class StrategyRevision(models.Model):
-    """A saved version of a review: never changed, never deleted."""
+    """A saved version of a review: never changed, never deleted (save() of a saved revision,
+    delete() and the QuerySet's delete() and update() refuse)."""
 
     review = models.ForeignKey(StrategyReview, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -115,6 +127,8 @@ class StrategyRevision(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
 
+    objects = StrategyRevisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-number"]
         constraints = [
@@ -123,3 +137,11 @@ class StrategyRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review.campaign}: revision {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Strategy revisions are never changed: save a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Strategy revisions are never deleted.")

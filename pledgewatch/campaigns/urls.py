@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pledgewatch.campaigns import views
 
 app_name = "campaigns"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="campaign_list"),
+    path("<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("<int:pk>/strategy/", views.strategy_edit, name="strategy_edit"),
+    path("revisions/<int:pk>/", views.revision_detail, name="revision_detail"),
+]
