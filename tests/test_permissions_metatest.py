@@ -25,6 +25,9 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # A chapter's public pages (endorsements, by-law, public forums): endorsements/views_public.
+    "public:chapter",
+    "public:forum_ics",
 }
 # Views about the logged-in user themself, not about a chapter.
 USER_LEVEL = {
