@@ -46,7 +46,48 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ]
         ctx["member_total"] = sum(counts.values())
         ctx["last_import"] = chapter.roster_imports.first()
+    if role.has(Permission.VIEW_CANDIDATES):
+        ctx.update(_pipeline_summary(chapter))
     return TemplateResponse(request, "chapters/chapter_dashboard.html", ctx)
+
+
+def _pipeline_summary(chapter) -> dict:
+    """Candidates per stage, the next forums and ballot deadlines, and the by-law's status."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pledgewatch.endorsements.models import (
+        BallotAccess,
+        BallotStatus,
+        Endorsement,
+        RescissionBylaw,
+        Stage,
+    )
+    from pledgewatch.forums.models import Forum
+
+    counts = dict(
+        Endorsement.objects.for_chapter(chapter)
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    today = timezone.localdate()
+    return {
+        "stage_counts": [(value, label, counts.get(value, 0)) for value, label in Stage.choices],
+        "upcoming_forums": Forum.objects.for_chapter(chapter)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at")[:3],
+        "ballot_deadlines": BallotAccess.objects.filter(
+            candidate__chapter=chapter,
+            status=BallotStatus.PENDING,
+            filing_deadline__gte=today,
+            filing_deadline__lte=today + dt.timedelta(days=30),
+        )
+        .select_related("candidate")
+        .order_by("filing_deadline"),
+        "bylaw": RescissionBylaw.objects.filter(chapter=chapter).first(),
+    }
 
 
 # --- members ------------------------------------------------------------------------------

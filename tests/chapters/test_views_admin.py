@@ -111,3 +111,34 @@ def test_user_of_several_chapters_picks_one(client_as, alice, chapter, other_cha
     page = client_as(alice).get("/").content.decode()
     assert f'href="/c/{chapter.slug}/"' in page
     assert f'href="/c/{other_chapter.slug}/"' in page
+
+
+def test_dashboard_shows_the_pipeline_and_what_is_coming_up(client_as, bob, chapter, other_chapter):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pledgewatch.endorsements.models import Stage
+    from tests.endorsements.factories import (
+        BallotAccessFactory,
+        EndorsementFactory,
+        ForumFactory,
+        RescissionBylawFactory,
+    )
+
+    EndorsementFactory(candidate__chapter=chapter, stage=Stage.VETTING)
+    EndorsementFactory(candidate__chapter=other_chapter, stage=Stage.VETTING)
+    soon = timezone.localdate() + dt.timedelta(days=6)
+    BallotAccessFactory(candidate__chapter=chapter, candidate__name="Rosa <Delgado>",
+                        filing_deadline=soon)  # fmt: skip
+    BallotAccessFactory(candidate__chapter=chapter, filing_deadline=soon + dt.timedelta(days=60))
+    start = timezone.now() + dt.timedelta(days=3)
+    ForumFactory(chapter=chapter, title="Town hall", starts_at=start)
+    ForumFactory(chapter=other_chapter, title="Their forum", starts_at=start)
+    RescissionBylawFactory(chapter=chapter, adopted_on=dt.date(2026, 9, 20))
+    page = client_as(bob).get(f"/c/{chapter.slug}/").content.decode()
+    assert "Vetting: 1" in page  # the other chapter's candidate is not counted
+    assert "Town hall" in page and "Their forum" not in page
+    assert "Rosa &lt;Delgado&gt;" in page  # deadline in 6 days; the one in 66 days is not listed
+    assert page.count("of 473 signatures") == 1
+    assert "Adopted Sep 20, 2026" in page
