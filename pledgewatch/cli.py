@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-roster": ("import_roster", "import a DSA roster export into a chapter"),
     "bench-roster": ("bench_roster", "time a large roster import (used by `make bench`)"),
     "load-committees": ("load_committees", "load the FEC committee master (cm.txt, cmYY.zip)"),
+    "send-reminders": ("send_reminders", "email the committee before filing deadlines (daily)"),
     "worker": ("db_worker", "run background tasks (with TASKS_BACKEND=db)"),
 }
 
