@@ -20,6 +20,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded files (rosters, filings, pledges) go to a folder of this test run, never to the
+    real PRIVATE_UPLOAD_DIR."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("uploads")
+
+
 @pytest.fixture
 def chapter(db):
     return ChapterFactory(name="Lakeshore DSA", slug="lakeshore")

@@ -38,10 +38,10 @@ BOARD_ORDER: tuple[str, ...] = (*states.PATH, Stage.DECLINED, Stage.RESCINDED)
 EVIDENCE_PAGES: dict[str, tuple[str, bool, str]] = {
     Gate.FORUM: ("forums:forum_list", False, "Forums"),
     Gate.FINANCE: ("finance:finding_list", True, "Findings"),
-    Gate.PLEDGE: ("endorsements:pledge_edit", True, "Pledge"),
-    Gate.BALLOT: ("endorsements:ballot_edit", True, "Ballot access"),
+    Gate.PLEDGE: ("endorsements:pledge_detail", True, "Pledge"),
+    Gate.BALLOT: ("endorsements:ballot_detail", True, "Ballot access"),
     Gate.BYLAW: ("endorsements:bylaw", False, "Rescission by-law"),
-    Gate.QUESTIONNAIRE: ("endorsements:questionnaire_edit", True, "Questionnaire record"),
+    Gate.QUESTIONNAIRE: ("endorsements:questionnaire_detail", True, "Questionnaire record"),
 }
 # The badge's colour for each gate state (the word is always shown too).
 GATE_CSS = {

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 from collections.abc import Callable
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db.models import Model
@@ -19,17 +17,7 @@ PDF = b"%PDF-1.4\n%metatest\n"
 def _candidate_with_stored_pledge(chapter) -> Model:
     pledge = PledgeFactory(candidate__chapter=chapter)
     pledge.document.save("pledge-metatest.pdf", ContentFile(PDF))
-    # MEDIA_ROOT is the real upload folder here (the metatest sets no other): remove the file
-    # when the test run ends.
-    atexit.register(_remove, Path(pledge.document.path))
-    return pledge.candidate
-
-
-def _remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    for folder in path.parents[:3]:  # <candidate>/, <chapter>/, pledges/: when left empty
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+    return pledge.candidate  # stored under the test run's MEDIA_ROOT (tests/conftest.py)
 
 
 def objects(chapter) -> dict[str, Callable[[], Model]]:
