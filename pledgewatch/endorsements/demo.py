@@ -36,7 +36,7 @@ from pledgewatch.candidates.models import (
     Race,
 )
 from pledgewatch.candidates.services import add_candidate
-from pledgewatch.endorsements import services
+from pledgewatch.endorsements import services, texts
 from pledgewatch.endorsements.models import (
     BallotAccess,
     BallotStatus,
@@ -78,20 +78,6 @@ STRATEGY_ANSWERS = {
     "internal_structure": "Electoral work pulls people toward one date. We keep canvass "
     "captains in the M4A campaign and add a small electoral team reporting to the committee.",
 }
-
-BYLAW_TEXT = (
-    "Resolution: the right to rescind an endorsement.\n\n"
-    "1. Every candidate Lakeshore DSA endorses must publicly refuse contributions from health "
-    "insurers, pharmaceutical companies and the trade groups whose interests conflict with "
-    "Medicare for All.\n"
-    "2. If an endorsed candidate's campaign-finance filings show such a contribution, no less "
-    "than five (5) members in good standing may petition the Steering Committee to hold a vote "
-    "to publicly rescind the endorsement.\n"
-    "3. The vote is held by the general membership under the chapter's endorsement rules, and "
-    "its result is published with the filing that prompted it.\n\n"
-    "Modelled on Philly DSA Resolution 2:18:4, Establish the Right to Rescind Endorsement "
-    "(https://www.phillydsa.org/resolution_2_18_4)."
-)
 
 
 def _aware(day: dt.date, hour: int, minute: int, tz: str) -> dt.datetime:
@@ -307,7 +293,7 @@ def load(chapter: Any, *, admin: Any, committee: Any) -> bool:
     RescissionBylaw.objects.get_or_create(
         chapter=chapter,
         defaults={
-            "text": BYLAW_TEXT,
+            "text": texts.model_bylaw_text(chapter),
             "adopted_on": dt.date(2026, 9, 20),
             "adopted_by_body": "General meeting",
             "votes_yes": 84,
