@@ -40,6 +40,7 @@ from pledgewatch.endorsements import services, texts
 from pledgewatch.endorsements.models import (
     BallotAccess,
     BallotStatus,
+    Endorsement,
     Pledge,
     PledgeScope,
     QuestionnaireRecord,
@@ -202,6 +203,7 @@ def _move(
         )
         when = _aware(start + dt.timedelta(days=9 * n), 20, 0, candidate.chapter.timezone)
         Transition.objects.filter(pk=step.pk).update(at=when)
+        Endorsement.objects.filter(pk=endorsement.pk).update(stage_changed_at=when)
 
 
 def _complete_evidence(candidate: Candidate, forum: Forum, by: Any, *, published: dt.date) -> None:
