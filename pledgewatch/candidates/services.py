@@ -1,14 +1,122 @@
-"""Changes to candidates and their committees: atomic, audited, keyword-only, with by=."""
+"""Changes to offices, races, candidates, their committees and the contact log: atomic, audited,
+keyword-only, with by=.
+
+The campaign's contact details (contact name, email, phone) and what the contact log says stay
+out of the audit log: it records that they were set or changed, and which entry was added, not
+the private details themselves (the audit log is read by admins, the contacts by the committee).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 
-from pledgewatch.candidates.models import CampaignCommittee, Candidate
+from pledgewatch.candidates.models import (
+    CampaignCommittee,
+    Candidate,
+    ContactLogEntry,
+    Office,
+    Race,
+)
 from pledgewatch.chapters.models import Chapter
 from pledgewatch.core.audit import record
+
+PRIVATE_FIELDS = frozenset({"contact_name", "email", "phone"})
+
+
+def _audit_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _audit_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields for an audit event: private ones by name only."""
+    data: dict[str, Any] = {
+        k: _audit_value(v) for k, v in fields.items() if k not in PRIVATE_FIELDS
+    }
+    private = sorted(k for k in fields if k in PRIVATE_FIELDS and fields[k])
+    if private:
+        data["contact_fields_set"] = private
+    return data
+
+
+def _update(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set `fields` on `obj` (a row of the database), validate and save it; the changes for the
+    audit log, as {name: [old, new]} (private fields: their names under "contact_fields"). The
+    old values come from the database, not from `obj`, which a ModelForm may already have
+    changed in memory."""
+    before = type(obj).objects.select_for_update().get(pk=obj.pk)
+    changes: dict[str, Any] = {}
+    private: list[str] = []
+    for name, value in fields.items():
+        old = getattr(before, name)
+        if old != value:
+            if name in PRIVATE_FIELDS:
+                private.append(name)
+            else:
+                changes[name] = [_audit_value(old), _audit_value(value)]
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    if private:
+        changes["contact_fields"] = sorted(private)
+    return changes
+
+
+# --- offices and races ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_office(*, chapter: Chapter, by: Any, **fields: Any) -> Office:
+    """`fields`: name, level, district, state."""
+    office = Office(chapter=chapter, **fields)
+    office.full_clean()
+    office.save()
+    record("office.added", by=by, chapter=chapter, obj=office, data=_audit_fields(fields))
+    return office
+
+
+@transaction.atomic
+def update_office(*, office: Office, by: Any, **fields: Any) -> Office:
+    changes = _update(office, fields)
+    if changes:
+        record(
+            "office.changed", by=by, chapter=office.chapter, obj=office, data={"changes": changes}
+        )
+    return office
+
+
+@transaction.atomic
+def add_race(*, chapter: Chapter, by: Any, **fields: Any) -> Race:
+    """`fields`: office (one of the chapter's), kind, party, election_date, filing_deadline,
+    notes. Race.clean() refuses another chapter's office and a deadline after the election."""
+    race = Race(chapter=chapter, **fields)
+    race.full_clean()
+    race.save()
+    record("race.added", by=by, chapter=chapter, obj=race, data=_audit_fields(fields))
+    return race
+
+
+@transaction.atomic
+def update_race(*, race: Race, by: Any, **fields: Any) -> Race:
+    changes = _update(race, fields)
+    if changes:
+        record("race.changed", by=by, chapter=race.chapter, obj=race, data={"changes": changes})
+    return race
+
+
+# --- candidates ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -26,8 +134,23 @@ def add_candidate(*, chapter: Chapter, name: str, by: Any, **fields: Any) -> Can
         by=by,
         chapter=chapter,
         obj=candidate,
-        data={"name": name, **{k: str(v) if v is not None else "" for k, v in fields.items()}},
+        data={"name": name, **_audit_fields(fields)},
     )
+    return candidate
+
+
+@transaction.atomic
+def update_candidate(*, candidate: Candidate, by: Any, **fields: Any) -> Candidate:
+    """`fields`: any of name, party, race, office_sought, website, contact_name, email, phone."""
+    changes = _update(candidate, fields)
+    if changes:
+        record(
+            "candidate.changed",
+            by=by,
+            chapter=candidate.chapter,
+            obj=candidate,
+            data={"changes": changes},
+        )
     return candidate
 
 
@@ -60,3 +183,44 @@ def remove_committee(*, committee: CampaignCommittee, by: Any) -> None:
     committee.delete()
     record("candidate.committee_removed", by=by, chapter=candidate.chapter, obj=candidate,
            data=data)  # fmt: skip
+
+
+# --- the contact log -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_contact(
+    *,
+    candidate: Candidate,
+    kind: str,
+    happened_at: dt.datetime,
+    people: str,
+    summary: str,
+    by: Any,
+) -> ContactLogEntry:
+    """Add an entry to the candidate's contact log. The log is append-only: there is no edit or
+    delete, and a correction is a new entry."""
+    if happened_at > timezone.now():
+        raise ValidationError({"happened_at": "A contact cannot be logged before it happens."})
+    entry = ContactLogEntry(
+        candidate=candidate,
+        kind=kind,
+        happened_at=happened_at,
+        people=people,
+        summary=summary,
+        logged_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    entry.full_clean()
+    entry.save()
+    record(
+        "candidate.contact_logged",
+        by=by,
+        chapter=candidate.chapter,
+        obj=candidate,
+        data={
+            "contact_log_entry": entry.pk,
+            "kind": kind,
+            "happened_at": _audit_value(happened_at),
+        },
+    )
+    return entry

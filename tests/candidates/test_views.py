@@ -35,7 +35,7 @@ def test_the_committee_adds_a_candidate(client_as, committee_member, chapter):
     assert event.actor == committee_member and event.data["name"] == "Peter DeFazio"
 
     page = client.post("/c/lakeshore/candidates/add/", {"name": "", "website": "javascript:x"})
-    assert "Enter a valid URL." in page.content.decode()
+    assert "Enter a web address such as https://example.org/." in page.content.decode()
 
 
 def test_a_plain_member_cannot_add_candidates_or_committees(client_as, bob, chapter):
