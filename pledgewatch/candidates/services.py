@@ -23,28 +23,14 @@ from pledgewatch.candidates.models import (
     Race,
 )
 from pledgewatch.chapters.models import Chapter
-from pledgewatch.core.audit import record
+from pledgewatch.core.audit import apply_changes, audit_value, record
 
 PRIVATE_FIELDS = frozenset({"contact_name", "email", "phone"})
 
 
-def _audit_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _audit_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The fields for an audit event: private ones by name only."""
-    data: dict[str, Any] = {
-        k: _audit_value(v) for k, v in fields.items() if k not in PRIVATE_FIELDS
-    }
+    data: dict[str, Any] = {k: audit_value(v) for k, v in fields.items() if k not in PRIVATE_FIELDS}
     private = sorted(k for k in fields if k in PRIVATE_FIELDS and fields[k])
     if private:
         data["contact_fields_set"] = private
@@ -52,26 +38,7 @@ def _audit_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _update(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
-    """Set `fields` on `obj` (a row of the database), validate and save it; the changes for the
-    audit log, as {name: [old, new]} (private fields: their names under "contact_fields"). The
-    old values come from the database, not from `obj`, which a ModelForm may already have
-    changed in memory."""
-    before = type(obj).objects.select_for_update().get(pk=obj.pk)
-    changes: dict[str, Any] = {}
-    private: list[str] = []
-    for name, value in fields.items():
-        old = getattr(before, name)
-        if old != value:
-            if name in PRIVATE_FIELDS:
-                private.append(name)
-            else:
-                changes[name] = [_audit_value(old), _audit_value(value)]
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    if private:
-        changes["contact_fields"] = sorted(private)
-    return changes
+    return apply_changes(obj, fields, private=PRIVATE_FIELDS)
 
 
 # --- offices and races ---------------------------------------------------------------------
@@ -220,7 +187,7 @@ def log_contact(
         data={
             "contact_log_entry": entry.pk,
             "kind": kind,
-            "happened_at": _audit_value(happened_at),
+            "happened_at": audit_value(happened_at),
         },
     )
     return entry

@@ -14,9 +14,7 @@ Times are entered and shown in the chapter's time zone (in_chapter_timezone).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +23,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import SimpleTemplateResponse, TemplateResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -40,25 +38,9 @@ from pledgewatch.candidates.forms import (
     RaceForm,
 )
 from pledgewatch.candidates.models import Candidate, Office, Race
-from pledgewatch.chapters.access import chapter_view
+from pledgewatch.chapters.access import chapter_view, in_chapter_timezone
 from pledgewatch.core.permissions import Permission
 from pledgewatch.finance.models import FindingStatus, ImportStatus, Tier
-
-
-def in_chapter_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run the view, and render its template, in the chapter's time zone: form input such as
-    "14:30" means 14:30 there, and every time on the page is shown there. (Goes inside
-    chapter_view, which sets request.chapter.)"""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.chapter.timezone)):  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
-            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-                response.render()
-        return response
-
-    return wrapper
 
 
 def _today(request: HttpRequest) -> dt.date:

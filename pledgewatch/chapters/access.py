@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 
 from pledgewatch.chapters.models import Chapter, ChapterRole, Member, RosterImport
 from pledgewatch.core.permissions import Permission
@@ -50,6 +53,22 @@ def chapter_view(permission: Permission) -> Callable:
         return wrapper
 
     return decorator
+
+
+def in_chapter_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Run the view, and render its template, in the chapter's time zone: form input such as
+    "19:00" means 19:00 there, and every time on the page is shown there. (Goes inside
+    chapter_view, which sets request.chapter.)"""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with timezone.override(ZoneInfo(request.chapter.timezone)):  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+        return response
+
+    return wrapper
 
 
 def get_import_for(request: HttpRequest, pk: int) -> RosterImport:

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from pledgewatch.candidates.models import Candidate
 from pledgewatch.chapters.models import Chapter
-from pledgewatch.core.audit import record
+from pledgewatch.core.audit import apply_changes, audit_value, record
 from pledgewatch.forums.models import (
     Forum,
     Invitation,
@@ -49,32 +49,8 @@ def _when(forum: Forum) -> str:
     return f"{start:%-d %b %Y}, {start:%-I:%M %p}"
 
 
-def _audit_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _update(obj: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:
-    """Set `fields` on `obj` (a row of the database), validate and save it; the changed fields
-    as {name: [old, new]}. The old values come from the database, not from `obj`, which a
-    ModelForm may already have changed in memory."""
-    before = type(obj).objects.select_for_update().get(pk=obj.pk)
-    changes = {}
-    for name, value in fields.items():
-        old = getattr(before, name)
-        if old != value:
-            changes[name] = [_audit_value(old), _audit_value(value)]
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    return changes
+def _update(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
+    return apply_changes(obj, fields)
 
 
 # --- the organization directory ----------------------------------------------------------
@@ -181,7 +157,7 @@ def add_forum(*, chapter: Chapter, by: Any, **fields: Any) -> Forum:
         by=by,
         chapter=chapter,
         obj=forum,
-        data={k: _audit_value(v) for k, v in fields.items() if k in ("title", "starts_at")},
+        data={k: audit_value(v) for k, v in fields.items() if k in ("title", "starts_at")},
     )
     return forum
 

@@ -11,10 +11,7 @@ enhanced by htmx. Times are entered and shown in the chapter's time zone (in_cha
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,13 +19,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import SimpleTemplateResponse, TemplateResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from pledgewatch.chapters.access import chapter_view
+from pledgewatch.chapters.access import chapter_view, in_chapter_timezone
 from pledgewatch.core.htmx import render_page_or_partial
 from pledgewatch.core.permissions import Permission
 from pledgewatch.forums import access, services
@@ -51,22 +48,6 @@ from pledgewatch.forums.models import (
     Rsvp,
     SpeechEvaluation,
 )
-
-
-def in_chapter_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run the view, and render its template, in the chapter's time zone: form input such as
-    "19:00" means 19:00 there, and every time on the page is shown there. (Goes inside
-    chapter_view, which sets request.chapter.)"""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.chapter.timezone)):  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
-            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-                response.render()
-        return response
-
-    return wrapper
 
 
 def _require(request: HttpRequest, permission: Permission) -> None:

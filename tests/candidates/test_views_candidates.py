@@ -126,7 +126,7 @@ def test_the_committee_edits_a_candidate(client_as, committee_member, chapter, r
     assert candidate.race == race and candidate.email == "new@x.org"
     changes = AuditEvent.objects.get(action="candidate.changed").data["changes"]
     assert changes["race"] == [None, str(race)]
-    assert changes["contact_fields"] == ["contact_name", "email", "phone"]
+    assert changes["private_fields"] == ["contact_name", "email", "phone"]
     assert "new@x.org" not in str(changes) and "old@x.org" not in str(changes)
     # Errors keep the page's title on the saved name, not the one typed.
     page = client.post(f"{URL}{candidate.pk}/edit/", candidate_data(name="", phone="x")).content
