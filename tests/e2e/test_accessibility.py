@@ -1,6 +1,7 @@
 """axe-core on every main page, at a phone's width and a desktop's, and no sideways scrolling
-on a phone: the chapter's pages, and the candidate and campaign-finance pages with a real filing
-imported and screened.
+on a phone: the chapter's pages, the candidate and campaign-finance pages with a real filing
+imported and screened, and the endorsement pipeline's pages (board, endorsement records, the
+gates' evidence, by-law, forums, strategy review and the public page).
 
 Serious and critical violations fail the test; the report lists each one with the elements
 it was found on and axe's advice.
@@ -8,19 +9,41 @@ it was found on and axe's advice.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from pledgewatch.campaigns import services as strategy_services
+from pledgewatch.campaigns.models import STRATEGY_QUESTIONS, Decision
 from pledgewatch.chapters import fake_roster, services
 from pledgewatch.chapters.models import ImportStatus, RosterImport
+from pledgewatch.endorsements import services as pipeline_services
+from pledgewatch.endorsements import services_bylaw, texts
+from pledgewatch.endorsements.models import Gate, Stage
 from pledgewatch.finance import services as finance_services
 from pledgewatch.finance.models import ConflictOrganization, FinanceImport, FindingStatus
 from pledgewatch.finance.models import ImportStatus as FinanceImportStatus
+from pledgewatch.forums.models import OrganizationContact, Rsvp
+from tests.campaigns.factories import CampaignFactory
+from tests.endorsements.factories import (
+    BallotAccessFactory,
+    ContactLogEntryFactory,
+    ForumFactory,
+    InvitationFactory,
+    OfficeFactory,
+    OrganizationFactory,
+    PledgeFactory,
+    QuestionnaireRecordFactory,
+    RaceFactory,
+    ResourceFactory,
+)
+from tests.endorsements.pipeline_evidence import evidence_all
 from tests.finance.conftest import EFILINGS
 from tests.finance.factories import CandidateFactory, CommitteeFactory
 
@@ -109,6 +132,171 @@ def _finance_pages(chapter, by) -> dict[str, str]:
     }
 
 
+def _pipeline_pages(chapter, by) -> dict[str, str]:
+    """The endorsement pipeline's pages: a candidate at "questionnaire" with some evidence, a
+    waiver and the vote blocked; an endorsed one (with a waived gate) for the public page; an
+    adopted and amended by-law; forums, the organization directory and a strategy review with
+    two revisions."""
+    office = OfficeFactory(
+        chapter=chapter, name="City Council", district="Ward 35, the long name of a ward"
+    )
+    race = RaceFactory(
+        chapter=chapter,
+        office=office,
+        notes="Open seat: the incumbent retires. Early voting starts three weeks before.",
+    )
+    long_site = "https://rosa-delgado-for-the-35th-ward.example.org/a/long/path/to/the/platform"
+    rosa = CandidateFactory(
+        chapter=chapter,
+        name="Rosa Delgado",
+        race=race,
+        website=long_site,
+        contact_name="Sam Ortiz, campaign manager",
+        email="sam.ortiz.campaign.manager@rosa-delgado-for-the-35th-ward.example.org",
+        phone="(773) 555-0142",
+    )
+    endorsement = pipeline_services.endorsement_for(rosa)
+    for stage in (Stage.VETTING, Stage.QUESTIONNAIRE):
+        pipeline_services.move(endorsement=endorsement, to=stage, reason="On track.", by=by)
+    PledgeFactory(candidate=rosa)
+    BallotAccessFactory(candidate=rosa, signatures_gathered=240)
+    QuestionnaireRecordFactory(candidate=rosa, answered_on=dt.date(2026, 10, 20))
+    ContactLogEntryFactory(candidate=rosa)
+    pipeline_services.waive(
+        endorsement=endorsement,
+        gate=Gate.FORUM,
+        reason="The forum was cancelled by the venue; she spoke at the union's town hall.",
+        by=by,
+    )
+    pipeline_services.record_finance_decision(
+        endorsement=endorsement, text="No filings yet: the campaign started in October.", by=by
+    )
+
+    amara = CandidateFactory(chapter=chapter, name="Amara Osei", race=race)
+    evidence_all(amara, except_=(Gate.BALLOT,))  # adopts the by-law too
+    endorsed = pipeline_services.endorsement_for(amara)
+    pipeline_services.waive(
+        endorsement=endorsed,
+        gate=Gate.BALLOT,
+        reason="The certified ballot is published after our vote; she filed twice the signatures.",
+        by=by,
+    )
+    for stage in (Stage.VETTING, Stage.QUESTIONNAIRE, Stage.VOTE):
+        pipeline_services.move(endorsement=endorsed, to=stage, reason="On track.", by=by)
+    pipeline_services.move(
+        endorsement=endorsed,
+        to=Stage.ENDORSED,
+        reason="The general meeting voted.",
+        votes=(41, 3, 2),
+        statement="Lakeshore DSA endorses Amara Osei for City Council.",
+        by=by,
+    )
+    bylaw = services_bylaw.bylaw_of(chapter)
+    services_bylaw.amend(
+        chapter=chapter,
+        text=texts.model_bylaw_text(chapter),
+        adoption=services_bylaw.Adoption(
+            adopted_on=bylaw.adopted_on + dt.timedelta(days=30),
+            adopted_by_body="General meeting",
+            votes_yes=52,
+            votes_no=4,
+            votes_abstain=1,
+            minutes_url="https://lakeshoredsa.example.org/minutes/2026-10",
+        ),
+        by=by,
+    )
+    resource = ResourceFactory(chapter=chapter, description="The national campaign's case.")
+
+    organization = OrganizationFactory(chapter=chapter, name="SEIU Healthcare Illinois")
+    OrganizationContact.objects.create(
+        organization=organization,
+        name="Jo Rivera",
+        role="Political director",
+        email="jo.rivera@example.org",
+        phone="(312) 555-0199",
+    )
+    forum = ForumFactory(
+        chapter=chapter,
+        accessibility="Step-free entrance; ASL interpretation; childcare.",
+        description="Candidates for the 35th ward on Medicare for All.",
+        notes="About 80 people came.",
+        recording_url="https://video.example.org/forums/ward-35",
+    )
+    spoke = InvitationFactory(forum=forum, candidate=rosa, rsvp=Rsvp.YES, spoke=True)
+    InvitationFactory(forum=forum, candidate=None, organization=organization)
+    ForumFactory(  # upcoming and public: on the public page
+        chapter=chapter,
+        title="Medicare for All: a town hall with the nurses' union",
+        starts_at=timezone.now() + dt.timedelta(days=12),
+    )
+
+    campaign = CampaignFactory(chapter=chapter)
+    answers = {key: "" for key, _question in STRATEGY_QUESTIONS}
+    first = strategy_services.save_strategy(
+        campaign=campaign,
+        answers=answers | {"goals": "Win Medicare for All; build a base of members."},
+        decision=Decision.UNDECIDED,
+        reason="",
+        decided_on=None,
+        by=by,
+    )
+    second = strategy_services.save_strategy(
+        campaign=campaign,
+        answers=answers
+        | {
+            "goals": "Win Medicare for All in Illinois; build a base of working members.",
+            "conversations": "Easier about health care: everyone has a story.",
+        },
+        decision=Decision.PURSUE,
+        reason="A candidate who pledges builds the campaign.",
+        decided_on=dt.date(2026, 10, 1),
+        by=by,
+    )
+    assert (first.number, second.number) == (1, 2)
+
+    base = f"/c/{chapter.slug}"
+    pipeline = f"{base}/pipeline"
+    c = f"{pipeline}/candidates/{rosa.pk}"
+    return {
+        "pipeline board": f"{pipeline}/",
+        "pipeline board, one race": f"{pipeline}/?race={race.pk}",
+        "endorsement, vote blocked": f"{c}/",
+        "endorsement, endorsed": f"{pipeline}/candidates/{amara.pk}/",
+        "gate settings": f"{pipeline}/gates/",
+        "pledge": f"{c}/pledge/",
+        "pledge, edit": f"{c}/pledge/edit/",
+        "ballot access": f"{c}/ballot/",
+        "ballot access, edit": f"{c}/ballot/edit/",
+        "questionnaire record": f"{c}/questionnaire/",
+        "questionnaire record, edit": f"{c}/questionnaire/edit/",
+        "talking points": f"{c}/talking-points/",
+        "by-law": f"{pipeline}/bylaw/",
+        "by-law, record an amendment": f"{pipeline}/bylaw/amend/",
+        "resources": f"{pipeline}/resources/",
+        "resource, edit": f"{pipeline}/resources/{resource.pk}/edit/",
+        "offices": f"{base}/candidates/offices/",
+        "add an office": f"{base}/candidates/offices/add/",
+        "races": f"{base}/candidates/races/",
+        "add a race": f"{base}/candidates/races/add/",
+        "race": f"{base}/candidates/races/{race.pk}/",
+        "candidate in a race": f"{base}/candidates/{rosa.pk}/",
+        "candidate, edit": f"{base}/candidates/{rosa.pk}/edit/",
+        "contact log, add": f"{base}/candidates/{rosa.pk}/contacts/add/",
+        "forums": f"{base}/forums/",
+        "forum": f"{base}/forums/{forum.pk}/",
+        "add a forum": f"{base}/forums/add/",
+        "forum, who spoke": f"{base}/forums/invitations/{spoke.pk}/speech/",
+        "forum, evaluate a speech": f"{base}/forums/invitations/{spoke.pk}/evaluation/",
+        "organizations": f"{base}/forums/organizations/",
+        "organization": f"{base}/forums/organizations/{organization.pk}/",
+        "strategy": f"{base}/campaigns/",
+        "strategy review": f"{base}/campaigns/{campaign.pk}/",
+        "strategy review, edit": f"{base}/campaigns/{campaign.pk}/strategy/",
+        "strategy revision": f"{base}/campaigns/revisions/{second.pk}/",
+        "public page": f"/p/{chapter.slug}/",
+    }
+
+
 @pytest.fixture
 def pages(live_server, alice, bob, chapter) -> dict[str, str]:
     """A chapter with members, one import of each outcome and some audit history; the pages to
@@ -146,6 +334,7 @@ def pages(live_server, alice, bob, chapter) -> dict[str, str]:
         "people": f"{base}/people/",
         "audit log": f"{base}/audit/",
         **_finance_pages(chapter, alice),
+        **_pipeline_pages(chapter, alice),
     }
 
 

@@ -81,7 +81,10 @@ def test_a_member_sees_the_by_laws_but_no_roster_or_admin_links(page, log_in, bo
     expect(by_laws).to_contain_text("Not counted")
     expect(by_laws).to_contain_text("10% of members in good standing")
     expect(by_laws).to_contain_text("7 members in good standing")
-    expect(_nav_links(page)).to_have_text(["Dashboard", "Candidates"])
+    # Every role reads the endorsement pipeline's pages; nothing of the roster or the admin's.
+    expect(_nav_links(page)).to_have_text(
+        ["Dashboard", "Pipeline", "Candidates", "Races", "Forums", "Strategy", "By-law"]
+    )
     expect(page.get_by_role("link", name="Change these settings")).to_have_count(0)
     expect(page.get_by_role("region", name="Members")).to_have_count(0)
 
@@ -98,7 +101,12 @@ def test_an_admin_sees_members_roster_imports_and_the_admin_pages(page, log_in, 
             "Dashboard",
             "Members",
             "Roster imports",
+            "Pipeline",
             "Candidates",
+            "Races",
+            "Forums",
+            "Strategy",
+            "By-law",
             "Conflict policy",
             "People",
             "Settings",
