@@ -35,7 +35,9 @@ def _count(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=1_000_000,
         error_messages={
+            "max_value": "That is more votes than any chapter has members: check the count.",
             "required": "Give the count (0 if none).",
             "min_value": "A count cannot be below zero.",
             "invalid": "Give a whole number, such as 42.",

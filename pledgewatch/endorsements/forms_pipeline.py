@@ -28,6 +28,10 @@ class RaceFilterForm(forms.Form):
         self.fields["race"].queryset = Race.objects.for_chapter(chapter).select_related("office")
 
 
+# No chapter has a million members; the database's integers stop at about two billion.
+MAX_COUNT = 1_000_000
+
+
 class MoveForm(forms.Form):
     """A move the stage machine allows from the endorsement's stage. The gates are checked by
     services.move(), whose refusal the view shows as this form's error."""
@@ -47,22 +51,25 @@ class MoveForm(forms.Form):
         error_messages={"required": "Say why: every move is recorded with its reason."},
     )
     votes_yes = forms.IntegerField(
-        label="Yes votes", min_value=0, required=False,
+        label="Yes votes", min_value=0, max_value=MAX_COUNT, required=False,
         error_messages={
+            "max_value": "That is more votes than any chapter has members: check the count.",
             "invalid": "Enter the number of yes votes as a whole number.",
             "min_value": "A count cannot be negative.",
         },
     )  # fmt: skip
     votes_no = forms.IntegerField(
-        label="No votes", min_value=0, required=False,
+        label="No votes", min_value=0, max_value=MAX_COUNT, required=False,
         error_messages={
+            "max_value": "That is more votes than any chapter has members: check the count.",
             "invalid": "Enter the number of no votes as a whole number.",
             "min_value": "A count cannot be negative.",
         },
     )  # fmt: skip
     votes_abstain = forms.IntegerField(
-        label="Abstentions", min_value=0, required=False,
+        label="Abstentions", min_value=0, max_value=MAX_COUNT, required=False,
         error_messages={
+            "max_value": "That is more votes than any chapter has members: check the count.",
             "invalid": "Enter the number of abstentions as a whole number.",
             "min_value": "A count cannot be negative.",
         },

@@ -95,7 +95,10 @@ def _forum(endorsement: Endorsement) -> tuple[bool, str, str]:
 
     spoke = (
         Invitation.objects.filter(
-            candidate=endorsement.candidate, spoke=True, forum__starts_at__lte=timezone.now()
+            candidate=endorsement.candidate,
+            spoke=True,
+            forum__is_public=True,  # the guide's gate is a *public* event
+            forum__starts_at__lte=timezone.now(),
         )
         .select_related("forum")
         .order_by("-forum__starts_at")
@@ -118,8 +121,8 @@ def _forum(endorsement: Endorsement) -> tuple[bool, str, str]:
 
 def _finance(endorsement: Endorsement) -> tuple[bool, str, str]:
     """Met when the filings are screened and no finding in the pledge's scope (tier 1 by
-    default) is open or confirmed; otherwise the committee's recorded decision (newer than the
-    newest such finding) stands for it."""
+    default) is open or confirmed; otherwise the committee's latest recorded decision stands
+    for it, if it covered every such finding (see covers())."""
     from pledgewatch.finance.models import FindingStatus
 
     candidate = endorsement.candidate
@@ -136,9 +139,8 @@ def _finance(endorsement: Endorsement) -> tuple[bool, str, str]:
     if not open_count and not confirmed:
         return True, f"{screened}; no open or confirmed tier {tier_text} finding", ""
     state = f"{open_count} open, {confirmed} confirmed tier {tier_text} finding(s)"
-    newest = in_scope.exclude(status=FindingStatus.DISMISSED).order_by("-created_at").first()
     decision = endorsement.finance_decisions.first()
-    if decision is not None and (newest is None or decision.at >= newest.created_at):
+    if decision is not None and covers(decision, in_scope_findings(candidate, tiers)):
         return True, f"{screened}; {state}; decision recorded {_day(decision.at)}", ""
     if open_count:
         return (
@@ -154,6 +156,25 @@ def _finance(endorsement: Endorsement) -> tuple[bool, str, str]:
         f"{screened}; {state}",
         ("The candidate took money the pledge refuses: record the committee's decision."),
     )
+
+
+def in_scope_findings(candidate, tiers) -> list[tuple[int, int]]:
+    """(id, tier) of the candidate's open or confirmed findings in the given tiers."""
+    from pledgewatch.finance.models import FindingStatus
+
+    return sorted(
+        candidate.findings.filter(
+            tier__in=tiers, status__in=[FindingStatus.OPEN, FindingStatus.CONFIRMED]
+        ).values_list("id", "tier")
+    )
+
+
+def covers(decision, findings: list[tuple[int, int]]) -> bool:
+    """Whether the committee's decision was taken knowing every one of these findings (same
+    id, same tier): a finding that is new, or that a re-screen moved into a tier the pledge
+    covers, needs a new decision."""
+    known = {(int(i), int(t)) for i, t in decision.covered}
+    return all((i, t) in known for i, t in findings)
 
 
 def _pledge(endorsement: Endorsement) -> tuple[bool, str, str]:

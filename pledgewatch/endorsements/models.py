@@ -75,6 +75,11 @@ class Transition(models.Model):
     votes_yes = models.PositiveIntegerField(null=True, blank=True)
     votes_no = models.PositiveIntegerField(null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(null=True, blank=True)
+    # The chapter's public statement made with this move (endorsed, declined, rescinded).
+    statement = models.TextField(blank=True)
+    # When the vote opens: each gate's state then ({gate, state, evidence, waiver}), so the
+    # record shows what the vote stood on even if a setting or a waiver changes later.
+    gates = models.JSONField(default=list, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -147,6 +152,9 @@ class FinanceDecision(models.Model):
         Endorsement, on_delete=models.CASCADE, related_name="finance_decisions"
     )
     text = models.TextField("decision and why")
+    # [finding id, tier] of every open or confirmed finding in the pledge's scope when the
+    # decision was taken: a finding not in this list needs a new decision (gates.covers).
+    covered = models.JSONField(default=list, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -91,8 +91,15 @@ def _detail(
         "unmet": unmet,
         "transitions": endorsement.transitions.select_related("by"),
         "waivers": endorsement.waivers.select_related("by", "withdrawn_by"),
-        "finance_decisions": endorsement.finance_decisions.select_related("by"),
+        # A decision on findings may name donors: only for those who may see donors.
+        "finance_decisions": (
+            endorsement.finance_decisions.select_related("by")
+            if role.has(Permission.VIEW_DONORS)
+            else []
+        ),
         "can_manage": can_manage,
+        # Waivers stay on the record once the vote has opened (services.OPEN_STAGES).
+        "waivers_open": endorsement.stage in services.OPEN_STAGES,
         # The vote is the next step but cannot open: say so, whoever reads the page.
         "vote_blocked": bool(unmet) and states.can_move(endorsement.stage, Stage.VOTE),
         "focus": focus,
@@ -193,8 +200,12 @@ def gate_waive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def waiver_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     waiver = get_waiver_for(request, pk)
-    services.withdraw_waiver(waiver=waiver, by=request.user)
     candidate = waiver.endorsement.candidate
+    try:
+        services.withdraw_waiver(waiver=waiver, by=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return _to_detail(request, candidate.pk, "waivers")
     messages.info(
         request,
         f"Waiver of “{Gate(waiver.gate).label}” withdrawn: the gate applies to {candidate.name} "

@@ -52,6 +52,12 @@ class PublicEndorsement:
     def candidate(self):
         return self.endorsement.candidate
 
+    @property
+    def has_statements(self) -> bool:
+        """Each decision carries its own statement (records from before statements were kept
+        per decision show the endorsement's latest one instead)."""
+        return any(t.statement for t in self.decisions)
+
 
 def _public_endorsements(chapter: Chapter) -> list[PublicEndorsement]:
     endorsements = (
