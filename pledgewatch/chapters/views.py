@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from pledgewatch.chapters import access, roster, services
-from pledgewatch.chapters.access import chapter_view
+from pledgewatch.chapters.access import chapter_view, in_chapter_timezone
 from pledgewatch.chapters.forms import (
     ChangeRoleForm,
     ChapterSettingsForm,
@@ -35,7 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @chapter_view(Permission.VIEW_DASHBOARD)
+@in_chapter_timezone
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The chapter at a glance; its dates and times are the chapter's (in_chapter_timezone)."""
     chapter = request.chapter
     role = request.chapter_role
     ctx: dict = {}
@@ -52,8 +54,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _pipeline_summary(chapter) -> dict:
-    """Candidates per stage, the next forums and ballot deadlines, and the by-law's status."""
+    """Candidates per stage, the next forums and ballot deadlines (from the chapter's today, in
+    its time zone), and the by-law's status."""
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
     from django.utils import timezone
 
@@ -72,7 +76,7 @@ def _pipeline_summary(chapter) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=ZoneInfo(chapter.timezone))
     return {
         "stage_counts": [(value, label, counts.get(value, 0)) for value, label in Stage.choices],
         "upcoming_forums": Forum.objects.for_chapter(chapter)

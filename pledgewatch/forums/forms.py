@@ -25,6 +25,17 @@ from pledgewatch.forums.models import (
 )
 
 PHONE = re.compile(r"^[0-9+()./\- ]{7,}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
+# A forum's dates: a typo such as year 9999 is refused with a message (converted to UTC it
+# would not fit in a datetime at all).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_BOUNDS = {"min": f"{FIRST_YEAR}-01-01T00:00", "max": f"{LAST_YEAR}-12-31T23:59"}
+YEAR_MESSAGE = f"Enter a date between the years {FIRST_YEAR} and {LAST_YEAR}."
+
+
+def check_year(value):
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(YEAR_MESSAGE, code="year")
+    return value
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -114,8 +125,8 @@ class ForumForm(forms.ModelForm):
         ]
         labels = {"starts_at": "Starts", "ends_at": "Ends"}
         widgets = {
-            "starts_at": LocalDateTimeInput(),
-            "ends_at": LocalDateTimeInput(),
+            "starts_at": LocalDateTimeInput(attrs=YEAR_BOUNDS),
+            "ends_at": LocalDateTimeInput(attrs=YEAR_BOUNDS),
             "accessibility": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -128,6 +139,12 @@ class ForumForm(forms.ModelForm):
         self.fields[
             "description"
         ].help_text = "What the forum is about, for guests and, if it is public, for everyone."
+
+    def clean_starts_at(self):
+        return check_year(self.cleaned_data["starts_at"])
+
+    def clean_ends_at(self):
+        return check_year(self.cleaned_data["ends_at"])
 
     def clean(self):
         cleaned = super().clean()

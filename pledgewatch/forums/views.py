@@ -136,7 +136,8 @@ def forum_report(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, forum: Forum) -> dict[str, Any]:
     role = request.chapter_role  # type: ignore[attr-defined]
     manage = role.has(Permission.MANAGE_FORUMS)
-    invitations = forum.invitations.select_related("organization", "candidate")
+    # The office shown with each candidate (Candidate.office_label) is its race's office.
+    invitations = forum.invitations.select_related("organization", "candidate__race__office")
     if manage:
         invitations = invitations.prefetch_related(
             Prefetch(
