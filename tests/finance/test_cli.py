@@ -246,11 +246,6 @@ def test_a_bad_file_stops_the_command_before_a_bulk_scan(capsys, shared_data, tm
     assert_one_line_error(capsys, args, bad.name, "the file is empty")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fec.py accepts a record cut short at the end of the file, so a .fec truncated in "
-    "the middle of its itemizations is screened as if it were complete",
-)
 def test_a_fec_truncated_between_its_itemizations_is_refused(capsys, shared_data, tmp_path):
     path = tmp_path / "1229017.fec"
     path.write_bytes((EFILINGS / "fecfile__1229017.fec").read_bytes()[:3000])

@@ -9,6 +9,7 @@ transaction id, not the other way round.
 
 from __future__ import annotations
 
+import csv
 import shutil
 import zipfile
 from collections import Counter
@@ -750,3 +751,248 @@ def test_the_real_fixtures_are_all_current():
     filings = [one(name) for name, *_ in FIXTURES]
     assert select_current(filings) == filings
     assert select_current([]) == []
+
+
+# --- truncation ---------------------------------------------------------------------------------
+#
+# A filing cut off part-way (an interrupted download) must be refused, never screened as if it
+# were whole. The importer's three signals are described in fec.py ("truncation"); these tests
+# cut real filings of every layout at many offsets.
+
+REAL_FILINGS = sorted(
+    p.name for p in EFILINGS.glob("*.fec") if p.name != "fastfec__filing_invalid_version.fec"
+)
+
+
+def _summary_of(filing: Filing) -> list[tuple]:
+    return [(c.line, c.form_type, c.transaction_id, c.amount) for c in filing.contributions]
+
+
+@pytest.mark.parametrize("name", REAL_FILINGS)
+def test_every_real_filing_imports_whole_without_its_last_line_break_and_with_crlf(tmp_path, name):
+    """No truncation signal refuses a real filing, however its last line ends.
+
+    fecparse__quote-left-open.fec is a real filing that has no line break after its last
+    record; every other real file is tried that way too, and with CRLF line breaks.
+    """
+    raw = (EFILINGS / name).read_bytes()
+    whole = one(name)
+    variants = {
+        "as filed": raw,
+        "no final line break": raw.rstrip(b"\r\n"),
+        "crlf": raw.replace(b"\n", b"\r\n"),
+        "crlf, no final line break": raw.replace(b"\n", b"\r\n").rstrip(b"\r\n"),
+    }
+    for variant, content in variants.items():
+        [filing] = read_fec(write(tmp_path, name, content))
+        assert _summary_of(filing) == _summary_of(whole), variant
+        assert filing.summary == whole.summary, variant
+
+
+def test_the_cli_example_cut_3000_bytes_in_names_the_file_the_line_and_what_to_do(tmp_path):
+    """fecfile__1229017.fec cut 3000 bytes in gave 12 contributions and no error."""
+    path = write(tmp_path, "1229017.fec", (EFILINGS / "fecfile__1229017.fec").read_bytes()[:3000])
+    with pytest.raises(SourceError) as caught:
+        read_fec(path)
+    assert (caught.value.path, caught.value.line) == ("1229017.fec", 14)
+    message = str(caught.value)
+    assert message.startswith("1229017.fec, line 14: the file is truncated: it ends part-way")
+    assert "record type SA11AI, 25 of its 45 fields; no line break follows it" in message
+    assert message.endswith("download the filing again and import the whole file")
+
+
+def test_a_cut_inside_the_report_record_is_refused(tmp_path):
+    """Cut 30 bytes in, the file used to import as a report with no contributions."""
+    path = write(tmp_path, "1229017.fec", (EFILINGS / "fecfile__1229017.fec").read_bytes()[:30])
+    with pytest.raises(SourceError, match=r"^1229017\.fec, line 2: the file is truncated: .*F3N"):
+        read_fec(path)
+
+
+@pytest.mark.parametrize(
+    "name, form, summary_line, amount",
+    [
+        ("fecfile__1229017.fec", "F3N", "11a(i)", "9,364.17"),
+        ("fastfec__1527862.fec", "F3PN", "18", "5,000.00"),
+        ("fastfec__1550548.fec", "F3XA", "11a(i)", "103,071.78"),
+        ("fecfile__27789.fec", "F3XA", "11a(i)", "149,408.52"),
+        ("fecparse__paper2.fec", "F3XN", "11a(i)", "2,290,516.31"),
+    ],
+)
+def test_a_report_cut_after_its_report_record_is_refused_when_its_summary_has_receipts(
+    tmp_path, name, form, summary_line, amount
+):
+    """The cut is at a line boundary, but the summary page gives receipts that only
+    itemizations fill, and not one Schedule record follows."""
+    path = write(tmp_path, "cut.fec", excerpt(name, 2))
+    with pytest.raises(SourceError) as caught:
+        read_fec(path)
+    assert caught.value.line == 2
+    assert str(caught.value) == (
+        f"cut.fec, line 2: the file is truncated: it ends here with no Schedule record after "
+        f"the {form} report record, yet its summary page gives {amount} on line "
+        f"{summary_line}, which only itemized receipts fill; download the filing again and "
+        "import the whole file"
+    )
+
+
+def test_a_report_without_itemized_receipts_may_end_after_its_report_record(tmp_path):
+    """Warren's F3PN excerpt keeps only Schedule C records: it is not refused. A report
+    whose summary has no itemized receipts may rightly have no Schedule A at all."""
+    warren = lines_of("fecfile__1385191.fec")
+    no_receipts = warren[1]
+    for figure in (b"5191564.00", b"\x1c15.00\x1c", b"400000.00"):
+        no_receipts = no_receipts.replace(figure, b"\x1c0.00\x1c" if b"\x1c" in figure else b"0")
+    path = write(tmp_path, "1385191.fec", b"\n".join([warren[0], no_receipts]) + b"\n")
+    [filing] = read_fec(path)
+    assert filing.form_type == "F3PN" and filing.contributions == []
+    assert one("fecfile__1385191.fec").contributions == []
+
+
+def test_a_v2_filing_cut_at_a_line_boundary_is_refused_by_its_schedule_counts(tmp_path):
+    path = write(tmp_path, "13360.fec", excerpt("fastfec__13360.fec", 100))
+    with pytest.raises(SourceError) as caught:
+        read_fec(path)
+    assert str(caught.value).startswith(
+        "13360.fec, line 100: the file is truncated: its header's Schedule_Counts list 151 "
+        "records after the report record, but the file ends here after 82"
+    )
+
+
+def test_an_f99_letter_cut_inside_its_text_is_refused(tmp_path):
+    raw = (EFILINGS / "fecfile__1260488.fec").read_bytes()
+    path = write(tmp_path, "1260488.fec", raw[: raw.index(b"Senior Campaign") + 6])
+    with pytest.raises(SourceError, match=r"line 12: the file is truncated: .*F99 text"):
+        read_fec(path)
+
+
+def test_a_paper_filing_cut_inside_an_image_number_is_refused(tmp_path):
+    """The cut leaves every field, but the last one, the image number, is short."""
+    raw = (EFILINGS / "fecparse__1135558.fec").read_bytes()
+    end_of_line_6 = [i for i, b in enumerate(raw) if b == 0x0A][5]
+    path = write(tmp_path, "1135558.fec", raw[: end_of_line_6 - 5])
+    with pytest.raises(SourceError) as caught:
+        read_fec(path)
+    assert caught.value.line == 6
+    assert "its last field '2016121302007' has fewer than the 18 digits it has on the 2 " in (
+        str(caught.value)
+    )
+
+
+def _fields(line: bytes) -> int:
+    text = line.decode("latin-1")
+    if "\x1c" in text:
+        return text.count("\x1c") + 1
+    return len(next(csv.reader([text]), []))
+
+
+def _classify(raw: bytes, cut: int, *, csv_layout: bool) -> tuple[str, int]:
+    """What a cut of `raw` after `cut` bytes leaves at its end, and the line it ends on.
+
+    boundary: the last line is whole (the cut is just before or just after a line break);
+    last field: the last line has all its fields, the last one cut short; optional tail: a
+    comma-separated record that is the first of its type and has lost at most the 3 trailing
+    fields v1-v5 software may leave off; record: a record that has lost fields.
+    """
+    kept = raw[:cut]
+    start = kept.rfind(b"\n") + 1
+    end = raw.find(b"\n", start)
+    whole, part = raw[start : end if end >= 0 else len(raw)], kept[start:]
+    line = kept.count(b"\n") + (1 if part.strip() else 0)
+    if not part.strip() or part == whole:
+        return "boundary", line
+    if _fields(part) == _fields(whole):
+        return "last field", line
+    record_type = whole.split(b"\x1c" if b"\x1c" in whole else b",")[0]
+    earlier = any(
+        other.split(b"\x1c" if b"\x1c" in other else b",")[0] == record_type
+        for other in raw[:start].split(b"\n")[2:]
+    )
+    if csv_layout and not earlier and _fields(whole) - _fields(part) <= 3:
+        return "optional tail", line
+    return "record", line
+
+
+# file, comma-separated, the offsets cut (every offset up to a line, then every line boundary
+# up to another), and how many cuts of each kind import without an error: the cuts that stay
+# undetectable.
+CUTS = [
+    # v8.2, fields separated by ASCII 28 (NGP).
+    ("fecfile__1229017.fec", False, 8, 235, {"boundary": 465}),
+    # v3.00, quoted and comma-separated (the Merck PAC's report).
+    ("fecfile__27789.fec", True, 8, 150, {"boundary": 296, "last field": 12,
+                                          "optional tail": 16}),
+    # v2.02: a '/* Header' block with Schedule_Counts, then comma-separated records.
+    ("fastfec__13360.fec", True, 24, 169, {"boundary": 1}),
+    # Paper filings keyed by vendors: P3.0 (the DSCC excerpt, every offset) and P3.3 (Harris).
+    ("fecparse__paper2.fec", False, 20, 20, {"boundary": 35, "last field": 176}),
+    ("fecparse__1135558.fec", False, 10, 150, {"boundary": 294, "last field": 36}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, csv_layout, every_offset_to, boundaries_to, undetected",
+    CUTS,
+    ids=[c[0].removesuffix(".fec") for c in CUTS],
+)
+def test_a_real_filing_cut_anywhere_is_refused_but_where_nothing_shows_the_cut(
+    tmp_path, name, csv_layout, every_offset_to, boundaries_to, undetected
+):
+    """Cut a real filing at every offset of its first lines and at every line boundary
+    (both sides of the line break) of many more. A cut is refused, naming the file and the
+    line the file now ends on, unless nothing in what is left shows it was cut:
+
+    * A cut exactly at a line boundary, once a Schedule record follows the report record:
+      what is left is a whole filing with fewer itemizations, like the excerpts in
+      fec_efilings (Warren's F3PN, the DSCC and ActBlue reports), which are real files that
+      must import. Their summary pages disagree with their itemizations just as a truncated
+      file's do, and the ActBlue one even lacks its last line break, so neither the summary
+      nor the line break can tell. Only a v2.02 filing, whose header counts its records, and
+      a report left with no Schedule record while its summary has itemized receipts, are
+      refused at a line boundary. (The one undetected v2 "boundary" cut is the whole file
+      without its final line break.)
+    * A cut inside the last field of the file's last record, which leaves every field in
+      place; for paper filings, only where fewer than two earlier records of the same type
+      show the image number's width.
+    * In the comma-separated layouts, a cut in the last 3 fields of the first record of its
+      type, fields that v1-v5 software may leave off (fecparse__34411.fec does).
+    """
+    raw = (EFILINGS / name).read_bytes()
+    breaks = [i for i, b in enumerate(raw) if b == 0x0A]
+    offsets = set(range(1, breaks[every_offset_to - 1] + 1))
+    for i in breaks[:boundaries_to]:
+        offsets |= {i, i + 1}
+    offsets.discard(len(raw))
+    missed: Counter[str] = Counter()
+    for cut in sorted(offsets):
+        kind, line = _classify(raw, cut, csv_layout=csv_layout)
+        path = write(tmp_path, "cut.fec", raw[:cut])
+        try:
+            read_fec(path)
+        except SourceError as error:
+            assert "truncated" in str(error), (cut, str(error))
+            assert error.path == "cut.fec"
+            if kind == "record":
+                assert error.line == line, (cut, str(error))
+            continue
+        assert kind != "record", f"a cut {cut} bytes in, inside line {line}, was not refused"
+        missed[kind] += 1
+    assert dict(missed) == undetected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in REAL_FILINGS if n not in ("fastfec__13360.fec", "fecfile__1260488.fec")],
+)
+def test_every_real_itemization_as_the_last_line_without_a_line_break_imports(tmp_path, name):
+    """No real record looks cut: each file is cut just before the line break that ends a
+    Schedule record (every one in files under 60 kB, 25 spread over each larger one) and
+    imports. (The v2.02 filing is refused by its Schedule_Counts at any such cut, and the F99
+    letter has no Schedule records.)"""
+    raw = (EFILINGS / name).read_bytes()
+    breaks = [i for i, b in enumerate(raw) if b == 0x0A]
+    starts = [0, *(i + 1 for i in breaks[:-1])]
+    schedule = [k for k, s in enumerate(starts) if raw[s : s + 2].lstrip(b'"')[:1] == b"S"]
+    step = 1 if len(raw) < 60_000 else len(schedule) // 25
+    for k in schedule[::step] + schedule[-1:]:
+        [filing] = read_fec(write(tmp_path, "cut.fec", raw[: breaks[k]]))
+        assert all(c.line <= k + 1 for c in filing.contributions)

@@ -87,7 +87,10 @@ a first record TEST, is refused here); an unknown format version (the invalid-ve
 says 180.5); a damaged or unclosed `/* Header` block; a record type fecfile has no layout for
 (strict: fecfile cannot skip a record, and an unknown one may be a receipt); a report record
 missing after the header; an amount that is not a number; a zip that is not one, is truncated,
-has a damaged member or holds no .fec. No fecfile exception or traceback escapes.
+has a damaged member or holds no .fec; a .fec cut off part-way, as far as it shows (see
+"truncation" below: a cut exactly between two itemizations does not show): the message says
+"the file is truncated", names the line where it now ends and asks for the filing to be
+downloaded again. No fecfile exception or traceback escapes.
 
 Quotes. fecfile reads a CSV-layout record with a quote left open without complaint, but the
 fields after the quote come out shifted or swallowed into one. So each record we import (the
@@ -432,6 +435,15 @@ def _read_filing(raw: bytes, *, name: str, path: str, filing_id: str) -> Filing:
     if first is None:
         raise SourceError("the file is empty: expected an FEC filing (.fec)", path=name)
     head = lines[first].lstrip()
+    # The last line has no line break after it: a file cut part-way through a line ends so.
+    # (A complete filing may too: fecparse__quote-left-open.fec does.)
+    ends_open = not raw.rstrip(b" \t\x1a").endswith((b"\n", b"\r"))
+    if (
+        ends_open
+        and first == len(lines) - 1
+        and any(start.startswith(head.rstrip()) for start in ("HDR", '"HDR"', "/* Header"))
+    ):
+        _truncated_within(head, "the start of a HDR record or '/* Header' block", name, first + 1)
     if not (head.startswith(("HDR", '"HDR"', "/*"))):
         raise SourceError(
             f"not a .fec file: it should start with a HDR record or a '/* Header' block, "
@@ -444,6 +456,7 @@ def _read_filing(raw: bytes, *, name: str, path: str, filing_id: str) -> Filing:
     header: dict[str, Any] | None = None
     form: dict[str, Any] | None = None
     form_line = 0
+    schedules = 0  # Schedule records (SA, SB, SC ... SL) after the report record
     items: list[tuple[dict[str, Any], int]] = []
     try:
         for item in fecparser.iter_lines(_numbered(lines, cursor, first), {"as_strings": True}):
@@ -453,9 +466,12 @@ def _read_filing(raw: bytes, *, name: str, path: str, filing_id: str) -> Filing:
                 form, form_line = item.data, cursor.line
             elif item.data_type == "itemization":
                 form_type = str(item.data.get("form_type", "")).strip().upper()
+                schedules += form_type.startswith("S")
                 if form_type.startswith(("SA", "SB")):
                     items.append((item.data, cursor.line))
     except fecfile.FecParserMissingMappingError:
+        if ends_open and cursor.line == len(lines):
+            _truncated_within(lines[-1], "its record type has no field layout", name, len(lines))
         fields = _fields(lines[cursor.line - 1])
         if header is None:
             if len(fields) > 2 and fields[1].upper() == "FEC":
@@ -475,6 +491,8 @@ def _read_filing(raw: bytes, *, name: str, path: str, filing_id: str) -> Filing:
             )
         raise SourceError(message, path=name, line=cursor.line) from None
     except (IndexError, KeyError, ValueError, TypeError, csv.Error, RuntimeError) as exc:
+        if ends_open and cursor.line == len(lines):
+            _truncated_within(lines[-1], "fecfile cannot read it", name, len(lines))
         if header is None and head.startswith("/*"):
             message = (
                 "the '/* Header' block is damaged: this line is neither 'Name = value' nor "
@@ -487,18 +505,31 @@ def _read_filing(raw: bytes, *, name: str, path: str, filing_id: str) -> Filing:
             )
         raise SourceError(message, path=name, line=cursor.line) from None
 
+    if header is None and ends_open:
+        _truncated_within(
+            lines[-1], "inside the '/* Header' block, before '/* End Header'", name, len(lines)
+        )
     if header is None:
         raise SourceError(
             "the '/* Header' block is never closed ('/* End Header' is missing): the file is "
             "truncated or damaged",
             path=name,
         )
+    if ends_open and form is None:
+        _truncated_within(
+            lines[-1], "before the report record (F3N, F3XN, F99 ...)", name, len(lines)
+        )
+    if ends_open:
+        _check_last_line(lines, header, form_line=form_line, name=name)
     if form is None:
         raise SourceError(
             "no report record (F3N, F3XN, F99 ...) after the header: the file is truncated",
             path=name,
             line=len(lines) + 1,
         )
+    _check_schedule_counts(header, lines, form_line=form_line, name=name)
+    if not schedules:
+        _check_itemized_receipts(form, lines, name=name)
     dates = (_text(form.get("coverage_from_date")), _text(form.get("coverage_through_date")))
     _check_quotes(lines[form_line - 1], numbers=(), dates=dates, name=name, line=form_line)
     return _filing(header, form, items, lines, name=name, path=path, filing_id=filing_id)
@@ -506,6 +537,223 @@ def _read_filing(raw: bytes, *, name: str, path: str, filing_id: str) -> Filing:
 
 def _version(header: dict[str, Any]) -> str:
     return str(header.get("fec_version") or header.get("fec_ver_#") or "")
+
+
+# --- truncation ---------------------------------------------------------------------------
+#
+# A filing cut off part-way (an interrupted download) must not pass for a complete one. fecfile
+# reads a record that has lost its last fields without complaint (they come out empty), and
+# cannot tell that lines are missing. Three signals, each checked against every real filing
+# in shared/data/fec_efilings, whole, without its final line break and with CRLF breaks, and
+# against every one of their lines taken as the last (none of which they refuse):
+#
+# 1. The file ends without a line break and its last line is not a whole record
+#    (`_check_last_line`): fewer fields than its layout needs in this version, or than any
+#    earlier record of its type has; a record type with no layout (cut inside the type); a
+#    line fecfile cannot read; a paper filing's image number shorter than on the earlier
+#    records of its type; the inside of the header or of an F99 [BEGINTEXT] block. A missing
+#    final line break alone proves nothing: fecparse__quote-left-open.fec has none.
+# 2. A v2 `/* Header` block's Schedule_Counts list more records than the file holds.
+# 3. No Schedule record follows the report record (F3, F3X, F3P), yet its summary page gives
+#    money on a line that only itemizations fill (11a(i), 11b, 11c, 11d, 12, 13; 17a(i) to
+#    19 on Form 3P).
+#
+# What stays undetectable: a cut exactly at a line boundary (just before or just after a line
+# break) once a Schedule record follows the report record, in every layout but v2; a cut
+# inside the last field of the last record, which leaves every field in place (but a paper
+# filing's image number); in the comma-separated v1-v5 layouts, a cut in the last 3 fields of
+# the first record of its type, which v1-v5 software may leave off; an F99 letter cut at a
+# line boundary inside its text (a letter holds no receipts). Comparing the itemizations with
+# the summary page would catch more, but would also refuse real files: the excerpts in
+# fec_efilings (Warren's F3PN, the DSCC and ActBlue reports) fall short of their summary pages
+# just as a truncated file does, and the ActBlue one even lacks its final line break.
+
+# Trailing fields that real filings leave off a record: the v1-v5 (comma-separated) software
+# of fecparse__34411.fec and fastfec__13360.fec omits up to 3; in the ASCII-28 layouts only
+# the HDR record (7 of 8 fields) and the F99 record (15 of 16; the text follows in a block)
+# are ever short, and schedule and report records are always whole.
+_CSV_OPTIONAL_FIELDS = 3
+_WHOLE_RECORDS = ("S", "F3")  # in the ASCII-28 layouts: schedules and reports, never short
+
+# Summary keys filled only from itemizations (so never positive without Schedule A records).
+_ITEMIZED_ONLY = {
+    "F3": (("indiv_itemized", "11a(i)"), ("party", "11b"), ("committees", "11c"),
+           ("candidate", "11d"), ("transfers_in", "12"), ("loans", "13")),
+    "F3X": (("indiv_itemized", "11a(i)"), ("party", "11b"), ("committees", "11c"),
+            ("transfers_in", "12"), ("loans", "13")),
+    "F3P": (("indiv_itemized", "17a(i)"), ("party", "17b"), ("committees", "17c"),
+            ("candidate", "17d"), ("transfers_in", "18"), ("loans", "19")),
+}  # fmt: skip
+
+_BEGIN_TEXT = ("[BEGINTEXT]", "[BEGIN TEXT]")  # an F99 letter's text block, as fecfile reads it
+_END_TEXT = ("[ENDTEXT]", "[END TEXT]")
+_DOWNLOAD_AGAIN = "download the filing again and import the whole file"
+
+
+def _truncated_within(text: str, why: str, name: str, line: int) -> None:
+    raise SourceError(
+        f"the file is truncated: it ends part-way through this line ({_preview(text)!r}: "
+        f"{why}; no line break follows it); {_DOWNLOAD_AGAIN}",
+        path=name,
+        line=line,
+    )
+
+
+def _is_comma_version(version: str) -> bool:
+    return not version or version[0] in fecparser.comma_versions
+
+
+def _line_fields(text: str, version: str) -> list[str]:
+    """The fields of a line as fecfile splits them (comma-separated up to v5, else ASCII 28)."""
+    try:
+        return fecparser.fields_from_line(text, use_ascii_28=not _is_comma_version(version))
+    except csv.Error:  # pragma: no cover - the lenient reader takes any line
+        return []
+
+
+def _layout(record_type: str, version: str) -> list[str] | None:
+    try:
+        return fecparser.getMapping(fecparser.mappings, record_type, version)
+    except fecfile.FecParserMissingMappingError:
+        return None
+
+
+def _needed_fields(record_type: str, layout: list[str], version: str) -> int:
+    """The fewest fields a whole record with this layout has in real filings."""
+    if _is_comma_version(version):
+        return len(layout) - _CSV_OPTIONAL_FIELDS
+    if record_type.upper().startswith(_WHOLE_RECORDS):
+        return len(layout)
+    return len(layout) - 1
+
+
+def _check_last_line(
+    lines: list[str], header: dict[str, Any], *, form_line: int, name: str
+) -> None:
+    """Rule 1: the last line, with no line break after it, must be a whole record.
+
+    Whole means: at least the fields its layout needs (`_needed_fields`), and at least as many
+    as the fewest among the records of the same type earlier in the file; and where those
+    records all end with a number of one width (a paper filing's image number), a last field
+    of that width. The software that wrote a filing writes a record type to the same length
+    or longer, and the image numbers to one width: in every real filing here, no record has
+    fewer fields, or a shorter image number, than an earlier record of its type. (Not of its
+    layout: in fecparse__character-encoding.fec an SB20A has 31 fields, the SB17s 34.)
+    """
+    version = _version(header)
+    last, number = lines[-1], len(lines)
+    in_text = False
+    records = []  # the lines between the report record and the last one, but F99 text
+    for text in lines[form_line : number - 1]:
+        mark = text.strip().upper()
+        if mark in _BEGIN_TEXT:
+            in_text = True
+        elif mark in _END_TEXT:
+            in_text = False
+        elif not in_text:
+            records.append(text)
+    mark = last.strip().upper()
+    if (in_text and mark not in _END_TEXT) or mark in _BEGIN_TEXT:
+        _truncated_within(last, "inside the F99 text, which has no [ENDTEXT]", name, number)
+    if in_text:
+        return  # [ENDTEXT] closes the letter
+    fields = _line_fields(last, version)
+    if any('",' in f or ',"' in f for f in fields):
+        # Not a cut: a quote left open swallowed the rest of the line, separators and all.
+        _check_quotes(last, numbers=(), dates=(), name=name, line=number)
+    if _is_comma_version(version) and _quotes_broken_before_the_end(last):
+        return  # a stray quote, not a cut, shifts its fields: _check_quotes judges the record
+    if len(fields) < 2:
+        _truncated_within(last, "it holds no whole field", name, number)
+    record_type = fields[0].strip()
+    layout = _layout(record_type, version)
+    if layout is None:
+        _truncated_within(last, f"record type {record_type!r} has no field layout", name, number)
+        return
+    kind = record_type.upper()
+    earlier = [  # the fields of the earlier records of the same type
+        other
+        for text in records
+        if kind in text[: len(kind) + 2].upper()
+        and (other := _line_fields(text, version))
+        and other[0].strip().upper() == kind
+    ]
+    needed = _needed_fields(record_type, layout, version)
+    if earlier:
+        needed = max(needed, min(len(other) for other in earlier))
+    if len(fields) < needed:
+        _truncated_within(
+            last,
+            f"record type {record_type.upper()}, {len(fields)} of its {needed} fields",
+            name,
+            number,
+        )
+    # A cut inside the last field leaves the count whole; an image number shows it.
+    ends = {other[-1].strip() for other in earlier}
+    widths = {len(end) for end in ends}
+    value = fields[-1].strip()
+    if len(earlier) > 1 and len(widths) == 1 and all(end.isdigit() for end in ends):
+        digits = widths.pop()
+        if len(value) < digits and (value.isdigit() or not value):
+            _truncated_within(
+                last,
+                f"its last field {value!r} has fewer than the {digits} digits it has on the "
+                f"{len(earlier)} earlier {kind} records",
+                name,
+                number,
+            )
+
+
+def _quotes_broken_before_the_end(text: str) -> bool:
+    """A comma-separated line that is not strict CSV even with its last quoted field closed.
+
+    A line cut inside a quoted field reads as strict CSV once a `"` is added at its end; a line
+    with a stray quote in its middle (the "quote left open" cases) does not.
+    """
+    if FS in text or '"' not in text:
+        return False
+    for candidate in (text, text + '"'):
+        try:
+            next(csv.reader([candidate], strict=True), None)
+            return False
+        except csv.Error:
+            continue
+    return True
+
+
+def _check_schedule_counts(
+    header: dict[str, Any], lines: list[str], *, form_line: int, name: str
+) -> None:
+    """Rule 2: a v2 header's Schedule_Counts must not list more records than the file holds."""
+    counts = header.get("schedule_counts")
+    if not isinstance(counts, dict) or not counts:
+        return
+    listed = sum(n for n in counts.values() if isinstance(n, int))
+    held = sum(1 for text in lines[form_line:] if text.strip())
+    if held < listed:
+        raise SourceError(
+            f"the file is truncated: its header's Schedule_Counts list {listed} records after "
+            f"the report record, but the file ends here after {held}; {_DOWNLOAD_AGAIN}",
+            path=name,
+            line=len(lines),
+        )
+
+
+def _check_itemized_receipts(form: dict[str, Any], lines: list[str], *, name: str) -> None:
+    """Rule 3: a report whose summary gives itemized receipts must be followed by schedules."""
+    family = form_family(_text(form.get("form_type")))
+    fields = _SUMMARY_FIELDS.get(family, {})
+    for key, line_label in _ITEMIZED_ONLY.get(family, ()):
+        amount = _decimal_or_none(form.get(fields[key]))
+        if amount is not None and amount > 0:
+            raise SourceError(
+                f"the file is truncated: it ends here with no Schedule record after the "
+                f"{_text(form.get('form_type')).upper()} report record, yet its summary page "
+                f"gives {amount:,} on line {line_label}, which only itemized receipts fill; "
+                f"{_DOWNLOAD_AGAIN}",
+                path=name,
+                line=len(lines),
+            )
 
 
 def _check_quotes(
