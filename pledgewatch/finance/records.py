@@ -96,13 +96,15 @@ class Prefilter:
     """A cheap first pass for bulk scans: rows a policy could possibly flag.
 
     `pattern` is a case-insensitive regular expression in the common subset of Python's `re`
-    and RE2 (DuckDB's regexp_matches), meant for contributor names, employers and connected
-    organization names. Rows that pass still go through the full rules in matching.py.
+    and RE2 (DuckDB's regexp_matches), tested on an individual's employer and on a committee's
+    or organization's name (bulk.prefilter_sql). Rows that pass still go through the full
+    rules in matching.py.
     """
 
     committee_ids: frozenset[str]
     pattern: str
-    # Whole words (uppercase) any of which lets a row through: tested with a hash join, far
-    # cheaper than a regex of hundreds of names. `pattern` then only covers the spellings made
-    # of common words alone.
+    # Whole words (uppercase) any of which lets a row through, joined with `pattern` into one
+    # regular expression; `pattern` then only covers the spellings made of common words alone.
     words: frozenset[str] = frozenset()
+    # Every row, whatever the rest says (for reading a whole file).
+    all_rows: bool = False

@@ -22,7 +22,7 @@ OTH_ZIP = BULK / "oth20.zip"
 SEED_CSV = SHARED_DATA / "seed_conflict_committees_from_cm20_2019-03.csv"
 
 UNITEDHEALTH_PAC = "C00274431"
-EVERYTHING = Prefilter(committee_ids=frozenset(), pattern=".")
+EVERYTHING = Prefilter(committee_ids=frozenset(), pattern="", all_rows=True)
 
 
 @pytest.fixture(scope="module")
@@ -143,19 +143,40 @@ def test_itoth_24k_is_read_from_the_givers_side_like_itpas2(seed_ids):
 
 
 def test_itcont_employer_prefilter_matches_an_independent_count(itcont_lines):
+    """The pattern is tested on an individual's employer (a person's own name is not an
+    organization's), on an organization's name; and an individual's refunds pass, to be tied
+    to their donor by name."""
     pattern = r"\bPFIZER\b"
     rows = list(bulk.scan(INDIV_ZIP, Prefilter(frozenset(), pattern)))
 
     regex = re.compile(pattern, re.IGNORECASE)
+
+    def passes(fields: list[str]) -> bool:
+        entity, name, employer = fields[6], fields[7], fields[11]
+        if entity in ("IND", "CAN"):
+            refund = fields[5] in ("22Y", "22Z", "22R") or fields[14].startswith("-")
+            return bool(regex.search(employer)) or refund
+        if entity in ("COM", "PAC", "PTY", "CCM", "ORG"):
+            return bool(regex.search(name))
+        return bool(regex.search(name) or regex.search(employer))
+
+    def signed(fields: list[str]) -> Decimal:  # a refund is filed positive, imported negative
+        return -Decimal(fields[14]) if fields[5] in ("22Y", "22Z", "22R") else Decimal(fields[14])
+
     expected = {
-        fields[20]: Decimal(fields[14])
+        fields[20]: signed(fields)
         for fields in (line.split("|") for line in itcont_lines)
-        if regex.search(fields[7]) or regex.search(fields[11])
+        if passes(fields)
     }
-    assert len(rows) == len(expected) == 454
     assert by_sub_id(rows).keys() == expected.keys()
-    assert sum(r.amount for r in rows) == sum(expected.values()) == Decimal("59737")
-    assert all("PFIZER" in r.employer.upper() for r in rows)
+    assert sum(r.amount for r in rows) == sum(expected.values())
+    employer_rows = [r for r in rows if not r.is_refund]
+    assert len(employer_rows) == 454  # as many as before refunds were let through
+    assert sum(r.amount for r in employer_rows) == Decimal("59737")
+    assert all("PFIZER" in r.employer.upper() for r in employer_rows)
+    refunds = [r for r in rows if r.is_refund]
+    assert len(refunds) == len(rows) - 454 > 4_800  # 22Y refunds to individuals
+    assert all(r.contributor_type == "individual" for r in refunds)
 
     row = by_sub_id(rows)["4022720191644404979"]
     assert row.contributor_name == "BOWSHER, JOSEPH J"
@@ -171,9 +192,17 @@ def test_itcont_carries_every_row_memo_and_refund(itcont_lines):
     rows = list(bulk.scan(INDIV_ZIP, EVERYTHING))
 
     assert len(rows) == len(itcont_lines) == 70_671
-    assert sum(r.amount for r in rows) == sum(Decimal(line.split("|")[14]) for line in itcont_lines)
+    filed = [line.split("|") for line in itcont_lines]
+    given = sum(Decimal(f[14]) for f in filed if f[5] != "22Y")
+    refunded = sum(Decimal(f[14]) for f in filed if f[5] == "22Y")
+    assert sum(r.amount for r in rows) == given - refunded
     assert sum(r.memo for r in rows) == 226
-    assert sum(r.amount < 0 for r in rows) == 85
+    # 85 rows are filed negative; 22Y refunds filed positive turn negative, those filed
+    # negative (voided refunds) positive.
+    assert sum(Decimal(f[14]) < 0 for f in filed) == 85
+    turned = sum(Decimal(f[14]) > 0 for f in filed if f[5] == "22Y")
+    kept = sum(Decimal(f[14]) < 0 for f in filed if f[5] != "22Y")
+    assert sum(r.amount < 0 for r in rows) == turned + kept == 4_913
     assert all(r.date is not None for r in rows)
 
     rows_by_id = by_sub_id(rows)
@@ -185,7 +214,8 @@ def test_itcont_carries_every_row_memo_and_refund(itcont_lines):
     assert memo_refund.transaction_id == "11AI-000359712"
 
     refund = rows_by_id["4021320191639407455"]
-    assert (refund.form_type, refund.amount, refund.is_refund) == ("22Y", Decimal("500"), True)
+    # Filed as a positive 500 (a disbursement), imported as money going back.
+    assert (refund.form_type, refund.amount, refund.is_refund) == ("22Y", Decimal("-500"), True)
 
     earmark = rows_by_id["4022720191644429021"]  # 15E through ActBlue
     assert earmark.recipient_committee_id == "C00370122"

@@ -157,7 +157,7 @@ def test_prefilter_lets_through_every_row_the_rules_match(shared_data):
     policy = Policy.default()
     scanned = list(bulk.scan(BULK / "indiv20.zip", policy.prefilter()))
     kept = {c.extra["sub_id"] for c in scanned if classify(c, policy)}
-    everything = Prefilter(committee_ids=frozenset(), pattern=".")
+    everything = Prefilter(committee_ids=frozenset(), pattern="", all_rows=True)
     all_rows = list(bulk.scan(BULK / "indiv20.zip", everything))
     assert len(all_rows) == 70_671
     matched_anywhere = {c.extra["sub_id"] for c in all_rows if classify(c, policy)}

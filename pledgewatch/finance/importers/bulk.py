@@ -14,13 +14,17 @@ the transaction type (research/finance.md 1.2, checked on the real rows):
 
 The committee-id half of the prefilter is tested against the giver: OTHER_ID for itcont and
 itoth receipts, CMTE_ID for itpas2 and itoth 24x. The pattern is tested against NAME and
-EMPLOYER. Bulk amounts are whole dollars; negative amounts are refunds or voids and are kept.
+EMPLOYER. Bulk amounts are whole dollars. A refund (22Y to an individual, 22Z to a committee,
+22R) is filed as a positive disbursement and imported negative, as the .fec importer does with
+refund lines (a voided refund, filed negative, becomes positive); other negative amounts are
+voided receipts and are kept as they are.
 Bulk rows carry no line number (DuckDB's CSV reader cannot number rows cheaply); SUB_ID, the
 FEC's permanent row id, is in `extra["sub_id"]` instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
@@ -39,6 +43,9 @@ from pledgewatch.finance.records import (
 )
 
 SOURCES = {"itcont": "bulk-itcont", "itoth": "bulk-itoth", "itpas2": "bulk-itpas2"}
+
+# Transaction types of money given back: imported with the sign turned (see the docstring).
+REFUND_TYPES = frozenset({"22Y", "22Z", "22R"})
 
 ENTITY_TYPES = {
     "IND": ContributorType.INDIVIDUAL,
@@ -140,21 +147,11 @@ def scan(
         warehouse.open_bulk(path, kinds=warehouse.ITEMIZED_KINDS) as source,
         closing(warehouse.read_connection()) as con,
     ):
-        where: list[str] = []
-        params: list[Any] = list(source.read_csv_params)
-        if prefilter.committee_ids:
-            where.append(f"{_GIVER_SQL[source.kind]} IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(sorted(prefilter.committee_ids))
-        if prefilter.words:
-            where.append(_WORDS_SQL)
-            params.append(sorted(prefilter.words))
-        if prefilter.pattern:
-            warehouse.check_pattern(con, prefilter.pattern)
-            where.append("regexp_matches(NAME, ?, 'i') OR regexp_matches(EMPLOYER, ?, 'i')")
-            params += [prefilter.pattern, prefilter.pattern]
+        where, where_params = prefilter_sql(source.kind, prefilter, con)
         if not where:
             return  # an empty prefilter lets nothing through
-        sql = f"SELECT {_select(source.kind)} FROM {source.read_csv} WHERE {' OR '.join(where)}"
+        params = [*source.read_csv_params, *where_params]
+        sql = f"SELECT {_select(source.kind)} FROM {source.read_csv} WHERE {where}"
         found = 0
 
         def report(fraction: float) -> None:
@@ -170,14 +167,61 @@ def scan(
             found += len(batch)
 
 
-# Any uppercase word of NAME or EMPLOYER in the given list (a semi-join, not a regex). Words are
-# split as policy.normalize splits them, "&" included: JOHNSON&JOHNSON is JOHNSON & JOHNSON.
-_WORDS_SQL = """EXISTS (
-    SELECT 1 FROM unnest(string_split(regexp_replace(
-        upper(coalesce(NAME, '') || ' ' || coalesce(EMPLOYER, '')), '[^A-Z0-9]+', ' ', 'g'
-    ), ' ')) AS u(word)
-    WHERE u.word IN (SELECT unnest(?::VARCHAR[]))
-)"""
+# The entity types whose rows are matched on EMPLOYER (an individual's NAME names a person) and
+# those matched on NAME (a committee's or organization's own name); rows of any other type
+# (blank in old files) are tested on both.
+_PERSON_TYPES = "('IND', 'CAN')"
+_ORG_TYPES = "('COM', 'PAC', 'PTY', 'CCM', 'ORG')"
+# An individual's refund (the FEC's refund types, or a negative amount) usually names no
+# employer: it passes so that the screen can tie it to its donor by name (screening.py). In
+# itpas2 and itoth's 24x rows the contributor is the giving committee, never a person.
+_PERSON_REFUND_SQL = {
+    "itcont": f"ENTITY_TP IN {_PERSON_TYPES} AND "
+    "(TRANSACTION_TP IN ('22Y', '22Z', '22R') OR starts_with(TRANSACTION_AMT, '-'))",
+    "itoth": f"NOT starts_with(TRANSACTION_TP, '24') AND ENTITY_TP IN {_PERSON_TYPES} AND "
+    "(TRANSACTION_TP IN ('22Y', '22Z', '22R') OR starts_with(TRANSACTION_AMT, '-'))",
+}
+
+
+def prefilter_regex(prefilter: Prefilter) -> str:
+    """One case-insensitive regular expression for the prefilter's words and its pattern."""
+    parts = []
+    if prefilter.words:
+        words = sorted(prefilter.words, key=lambda w: (-len(w), w))
+        parts.append(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    if prefilter.pattern:
+        parts.append(prefilter.pattern)
+    if len(parts) == 1:
+        return parts[0]
+    return "|".join(f"(?:{part})" for part in parts)
+
+
+def prefilter_sql(kind: str, prefilter: Prefilter, con: Any) -> tuple[str, list[Any]]:
+    """The WHERE condition (and its parameters) that lets through the rows of a `kind` file
+    the prefilter could flag: the giving committee's id in its list; the regex on EMPLOYER for
+    an individual, on NAME for a committee or organization (one regex call a row, the bulk of
+    the cost); and, when there is a regex, an individual's refunds. ("", []) for an empty
+    prefilter, which lets nothing through.
+    Raises ValueError for a pattern RE2 rejects."""
+    if prefilter.all_rows:
+        return "true", []
+    where: list[str] = []
+    params: list[Any] = []
+    if prefilter.committee_ids:
+        where.append(f"{_GIVER_SQL[kind]} IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted(prefilter.committee_ids))
+    regex = prefilter_regex(prefilter)
+    if regex:
+        warehouse.check_pattern(con, regex)
+        where.append(
+            f"CASE WHEN ENTITY_TP IN {_PERSON_TYPES} THEN regexp_matches(EMPLOYER, ?, 'i') "
+            f"WHEN ENTITY_TP IN {_ORG_TYPES} THEN regexp_matches(NAME, ?, 'i') "
+            "ELSE regexp_matches(NAME, ?, 'i') OR regexp_matches(EMPLOYER, ?, 'i') END"
+        )
+        params += [regex] * 4
+        if kind in _PERSON_REFUND_SQL:
+            where.append(_PERSON_REFUND_SQL[kind])
+    return " OR ".join(f"({w})" for w in where), params
 
 
 def read_filing(
@@ -278,6 +322,8 @@ def _builder(
             amount = amounts[amt]
         except KeyError:
             amount = amounts[amt] = _amount(amt, sub_id, source)
+        if tp in REFUND_TYPES:
+            amount = -amount  # money going back, as the .fec importer signs it
         return Contribution(
             source=label,
             filing_id=file_num,
