@@ -18,12 +18,16 @@ import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pledgewatch.cli import quiet_broken_pipe
 from pledgewatch.finance.policy import TIERS, Policy
 from pledgewatch.finance.records import Contribution, SourceError
 from pledgewatch.finance.screening import ScreenResult, screen
+
+if TYPE_CHECKING:  # DuckDB is imported only when a bulk file is screened
+    from pledgewatch.finance.bulkscreen import BulkScreen
+
 
 BULK_STEMS = ("itcont", "indiv", "itoth", "oth", "itpas2", "pas2")
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx"}
@@ -183,6 +187,28 @@ def load(
     return contributions, committees, sources
 
 
+def screen_bulk_files(
+    kinds: Sequence[tuple[Path, str]], policy: Policy, *, progress: Progress
+) -> BulkScreen:
+    """FEC bulk files only (and committee masters): screened inside DuckDB (bulkscreen.py),
+    with the same findings as load() and screen() would give, in a fraction of the time."""
+    from pledgewatch.finance.bulkscreen import screen_bulk
+    from pledgewatch.finance.importers import bulk
+
+    committees: dict[str, Any] = {}
+    for path, kind in kinds:
+        if kind == "committees":
+            committees.update(bulk.read_committees(path))
+
+    def report(path: Path, fraction: float, found: int) -> None:
+        progress(f"Scanning {path.name}", fraction, found)
+        if fraction >= 1:
+            progress.done()
+
+    paths = [path for path, kind in kinds if kind == "bulk"]
+    return screen_bulk(paths, policy, committees=committees, progress=report)
+
+
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -191,7 +217,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
-def render_table(result: ScreenResult, out: TextIO, *, bulk: bool = False) -> None:
+def render_table(result: ScreenResult | BulkScreen, out: TextIO, *, bulk: bool = False) -> None:
     """The findings as a table, then one summary: net totals by tier and by organization."""
     summary = result.summary()
     screened = _plural(summary["contributions_screened"], "contribution") + " screened"
@@ -268,10 +294,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         policy = load_policy(args.policy)
         kinds = [(path, kind_of(path)) for path in args.paths]
-        contributions, committees, sources = load(
-            kinds, policy, mapping=args.mapping, progress=progress
-        )
-        result = screen(contributions, policy, committees=committees)
+        if all(kind in ("bulk", "committees") for _, kind in kinds) and any(
+            kind == "bulk" for _, kind in kinds
+        ):
+            result = screen_bulk_files(kinds, policy, progress=progress)
+            sources = [str(path) for path, kind in kinds if kind == "bulk"]
+        else:
+            contributions, committees, sources = load(
+                kinds, policy, mapping=args.mapping, progress=progress
+            )
+            result = screen(contributions, policy, committees=committees)
     except SourceError as exc:
         progress.done()
         print(f"pledgewatch screen: {exc}", file=sys.stderr)
@@ -291,4 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error to report
         return quiet_broken_pipe()
+    finally:
+        if close := getattr(result, "close", None):
+            close()  # a BulkScreen's DuckDB connection
     return 0

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -345,6 +346,53 @@ def fetch_batches(
         raise _source_error(exc, source) from None
     if progress is not None:
         progress(1.0)
+
+
+def execute(
+    con: Connection,
+    sql: str,
+    params: Sequence[Any],
+    *,
+    source: BulkFile,
+    progress: Callable[[float], None] | None = None,
+) -> None:
+    """Run a statement that reads `source` and returns nothing (an INSERT ... SELECT), and
+    call `progress` with the fraction of the file read about five times a second, then with
+    1.0. DuckDB errors become SourceError. The statement runs on a worker thread (DuckDB
+    releases the GIL) while this one polls the connection's query progress."""
+    if progress is None:
+        try:
+            con.execute(sql, list(params))
+        except duckdb.Error as exc:
+            raise _source_error(exc, source) from None
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            con.execute(sql, list(params))
+        except BaseException as exc:  # re-raised on the calling thread
+            failed.append(exc)
+
+    con.execute("SET enable_progress_bar = true")
+    worker = threading.Thread(target=run, name="pledgewatch-duckdb", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+            done = con.query_progress()
+            if worker.is_alive() and done >= 0:
+                progress(max(0.0, min(1.0, done / 100)))
+    except BaseException:  # Ctrl-C: stop the query before leaving
+        con.interrupt()
+        worker.join()
+        raise
+    if failed:
+        exc = failed[0]
+        if isinstance(exc, duckdb.Error):
+            raise _source_error(exc, source) from None
+        raise exc
+    progress(1.0)
 
 
 def check_pattern(con: Connection, pattern: str) -> None:
