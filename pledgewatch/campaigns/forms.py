@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from pledgewatch.campaigns.models import STRATEGY_QUESTIONS, Decision, StrategyReview
+from pledgewatch.campaigns.models import STRATEGY_QUESTIONS, Campaign, Decision, StrategyReview
 
 ANSWER_MAX = 10_000
 REASON_MAX = 5_000
@@ -88,3 +88,37 @@ class StrategyForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {key: self.cleaned_data[answer_field(key)] for key, _q in STRATEGY_QUESTIONS}
+
+
+class CampaignForm(forms.ModelForm):
+    """An issue campaign's name (unique in the chapter) and what it is about."""
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "description"]
+        labels = {"name": "Name of the campaign", "description": "What the campaign is about"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"name": "For example: Medicare for All, or Housing for All."}
+
+    def __init__(self, *args: Any, chapter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chapter = chapter
+        self.fields["description"].max_length = 2_000
+        self.fields["description"].widget.attrs["maxlength"] = 2_000
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the campaign a name.")
+        taken = Campaign.objects.filter(chapter=self.chapter, name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("The chapter already has a campaign by this name.")
+        return name
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"].strip()
+        if len(description) > 2_000:
+            raise forms.ValidationError("Keep the description under 2,000 characters.")
+        return description

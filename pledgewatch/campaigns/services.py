@@ -24,7 +24,7 @@ from pledgewatch.campaigns.models import (
     StrategyRevision,
 )
 from pledgewatch.chapters.models import Chapter
-from pledgewatch.core.audit import record
+from pledgewatch.core.audit import apply_changes, record
 
 DEFAULT_CAMPAIGN = "Medicare for All"
 DEFAULT_DESCRIPTION = "DSA's campaign for single-payer healthcare: Medicare for All."
@@ -43,8 +43,13 @@ class StaleEdit(StrategyError):
 
 
 def ensure_default_campaign(*, chapter: Chapter, by: Any = None) -> Campaign:
-    """The chapter's Medicare for All campaign, created (and audited) if it is missing."""
-    campaign = Campaign.objects.filter(chapter=chapter, name=DEFAULT_CAMPAIGN).first()
+    """The chapter's Medicare for All campaign, created (and audited) while the chapter has
+    no campaign at all; once it has one, its first campaign (the committee may have renamed
+    the default one)."""
+    campaign = (
+        Campaign.objects.filter(chapter=chapter, name=DEFAULT_CAMPAIGN).first()
+        or Campaign.objects.filter(chapter=chapter).order_by("created_at", "id").first()
+    )
     if campaign is not None:
         return campaign
     try:
@@ -62,6 +67,40 @@ def ensure_default_campaign(*, chapter: Chapter, by: Any = None) -> Campaign:
     except IntegrityError:  # created by a request running at the same time
         campaign = Campaign.objects.get(chapter=chapter, name=DEFAULT_CAMPAIGN)
     return campaign
+
+
+def create_campaign(*, chapter: Chapter, name: str, description: str, by: Any) -> Campaign:
+    """A new issue campaign of the chapter (its strategy review starts empty), audited."""
+    with transaction.atomic():
+        campaign = Campaign(chapter=chapter, name=name.strip(), description=description.strip())
+        campaign.full_clean()
+        campaign.save()
+        record(
+            "campaigns.campaign_created",
+            by=by,
+            chapter=chapter,
+            obj=campaign,
+            data={"name": campaign.name},
+        )
+    return campaign
+
+
+def update_campaign(*, campaign: Campaign, name: str, description: str, by: Any) -> bool:
+    """Rename or describe a campaign, audited with what changed; False when nothing did."""
+    with transaction.atomic():
+        changes = apply_changes(
+            campaign, {"name": name.strip(), "description": description.strip()}
+        )
+        if not changes:
+            return False
+        record(
+            "campaigns.campaign_changed",
+            by=by,
+            chapter=campaign.chapter,
+            obj=campaign,
+            data={"changes": changes},
+        )
+    return True
 
 
 def review_of(campaign: Campaign) -> StrategyReview:

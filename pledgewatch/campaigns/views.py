@@ -1,8 +1,9 @@
 """Issue campaigns and the guide's strategy review.
 
 Everyone in the chapter (VIEW_CANDIDATES) reads the campaigns, the review (the six questions, the
-committee's answers, the decision) and its history; the committee (MANAGE_STRATEGY) edits it,
-and every save is a new numbered revision (services.save_strategy).
+committee's answers, the decision) and its history; the committee (MANAGE_STRATEGY) adds and
+renames campaigns and edits the review, and every save of a review is a new numbered revision
+(services.save_strategy).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from pledgewatch.campaigns import access, services
-from pledgewatch.campaigns.forms import StrategyForm
+from pledgewatch.campaigns.forms import CampaignForm, StrategyForm
 from pledgewatch.campaigns.history import compare
 from pledgewatch.campaigns.models import GUIDE_SOURCE, STRATEGY_QUESTIONS, Campaign
 from pledgewatch.chapters.access import chapter_view
@@ -55,6 +56,44 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "guide_source": GUIDE_SOURCE,
             "question_count": len(STRATEGY_QUESTIONS),
         },
+    )
+
+
+@chapter_view(Permission.MANAGE_STRATEGY)
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, chapter=request.chapter)
+    if request.method == "POST" and form.is_valid():
+        campaign = services.create_campaign(
+            chapter=request.chapter,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+        messages.success(request, f"Campaign “{campaign.name}” added. Start its strategy review.")
+        return redirect("campaigns:campaign_detail", slug=request.chapter.slug, pk=campaign.pk)
+    return TemplateResponse(request, "campaigns/campaign_form.html", {"form": form})
+
+
+@chapter_view(Permission.MANAGE_STRATEGY)
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(request, pk)
+    form = CampaignForm(request.POST or None, instance=campaign, chapter=request.chapter)
+    if request.method == "POST" and form.is_valid():
+        changed = services.update_campaign(
+            campaign=campaign,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+        if changed:
+            messages.success(request, "Campaign saved.")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect("campaigns:campaign_detail", slug=request.chapter.slug, pk=campaign.pk)
+    # The heading keeps the saved name while the form shows what was typed.
+    saved = Campaign.objects.get(pk=campaign.pk)
+    return TemplateResponse(
+        request, "campaigns/campaign_form.html", {"form": form, "campaign": saved}
     )
 
 

@@ -12,6 +12,7 @@ from tests.campaigns.factories import CampaignFactory, StrategyRevisionFactory
 def objects(chapter) -> dict[str, Callable[[], Model]]:
     return {
         "campaigns:campaign_detail": lambda: CampaignFactory(chapter=chapter),
+        "campaigns:campaign_edit": lambda: CampaignFactory(chapter=chapter),
         "campaigns:strategy_edit": lambda: CampaignFactory(chapter=chapter),
         "campaigns:revision_detail": lambda: StrategyRevisionFactory(
             review__campaign__chapter=chapter

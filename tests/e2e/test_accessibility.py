@@ -292,6 +292,8 @@ def _pipeline_pages(chapter, by) -> dict[str, str]:
         "strategy": f"{base}/campaigns/",
         "strategy review": f"{base}/campaigns/{campaign.pk}/",
         "strategy review, edit": f"{base}/campaigns/{campaign.pk}/strategy/",
+        "campaign, add": f"{base}/campaigns/new/",
+        "campaign, edit": f"{base}/campaigns/{campaign.pk}/edit/",
         "strategy revision": f"{base}/campaigns/revisions/{second.pk}/",
         "public page": f"/p/{chapter.slug}/",
     }
