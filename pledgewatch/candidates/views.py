@@ -69,8 +69,10 @@ def _candidate_url(request: HttpRequest, candidate: Candidate, anchor: str = "")
 
 @chapter_view(Permission.VIEW_CANDIDATES)
 def office_list(request: HttpRequest) -> HttpResponse:
-    offices = Office.objects.for_chapter(request.chapter).annotate(  # type: ignore[attr-defined]
-        race_count=Count("races")
+    offices = (
+        Office.objects.for_chapter(request.chapter)  # type: ignore[attr-defined]
+        .annotate(race_count=Count("races"))
+        .order_by("level", "name", "district", "id")  # a query with aggregates drops Meta.ordering
     )
     return TemplateResponse(request, "candidates/office_list.html", {"offices": offices})
 
@@ -127,9 +129,9 @@ def race_list(request: HttpRequest) -> HttpResponse:
 def race_detail(request: HttpRequest, pk: int) -> HttpResponse:
     race = access.get_race_for(request, pk)
     candidates = list(
-        race.candidates.select_related("endorsement", "race__office").annotate(
-            committee_count=Count("committees")
-        )
+        race.candidates.select_related("endorsement", "race__office")
+        .annotate(committee_count=Count("committees"))
+        .order_by("name", "id")  # a query with aggregates drops Meta.ordering
     )
     return TemplateResponse(
         request,
@@ -187,6 +189,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         Candidate.objects.for_chapter(request.chapter)  # type: ignore[attr-defined]
         .select_related("race__office", "endorsement")
         .annotate(committee_count=Count("committees", distinct=True))
+        .order_by("name", "id")  # a query with aggregates drops Meta.ordering
     )
     by_race: dict[int | None, list[Candidate]] = {}
     for candidate in candidates:

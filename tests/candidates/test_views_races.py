@@ -227,3 +227,23 @@ def test_race_and_candidate_text_is_escaped(client_as, bob, chapter):
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_lists_are_in_name_order_whatever_order_they_were_added(client_as, bob, chapter, office):
+    """The race page, the candidate list and the office list count related rows, and a query
+    with aggregates drops the models' ordering: each orders itself."""
+    race = RaceFactory(chapter=chapter, office=office)
+    for name in ("Tom Becker", "Rosa Delgado", "Ana Ortiz"):
+        CandidateFactory(chapter=chapter, race=race, name=name)
+    OfficeFactory(chapter=chapter, name="Alderperson", district="Ward 2", level=office.level)
+    client = client_as(bob)
+
+    def order(page: str, names: list[str]) -> list[str]:
+        return sorted(names, key=page.index)
+
+    names = ["Tom Becker", "Rosa Delgado", "Ana Ortiz"]
+    expected = ["Ana Ortiz", "Rosa Delgado", "Tom Becker"]
+    assert order(text(client.get(f"{URL}{race.pk}/")), names) == expected
+    assert order(text(client.get("/c/lakeshore/candidates/")), names) == expected
+    offices = text(client.get("/c/lakeshore/candidates/offices/"))
+    assert order(offices, ["City Council", "Alderperson"]) == ["Alderperson", "City Council"]
