@@ -12,6 +12,7 @@ from django.test import Client
 
 from pledgewatch.core.permissions import Role
 from tests.factories import ChapterFactory, ChapterRoleFactory, UserFactory
+from tests.smtp import smtp_server  # noqa: F401 (the fixture, for every test)
 
 
 @pytest.fixture(autouse=True)

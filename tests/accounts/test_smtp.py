@@ -2,36 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
 
 def test_password_reset_email_is_delivered_over_smtp(client, alice, settings, smtp_server):
     controller, inbox = smtp_server

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import socket
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.core import mail
 from django.core.management import call_command
 
@@ -23,6 +20,7 @@ from pledgewatch.endorsements.services_evidence import reminder_due, send_ballot
 from tests.endorsements.factories import BallotAccessFactory, EndorsementFactory
 from tests.factories import ChapterRoleFactory, UserFactory
 from tests.finance.factories import CandidateFactory
+from tests.smtp import free_port
 
 DEADLINE = dt.date(2026, 12, 14)
 
@@ -219,30 +217,6 @@ def test_pledgewatch_send_reminders_runs_the_command(access, people, capsys):
 
 
 # --- through a real SMTP server on loopback -------------------------------------------------
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def use_smtp(settings, host: str, port: int) -> None:
