@@ -24,7 +24,7 @@ from pledgewatch.campaigns.models import (
     StrategyRevision,
 )
 from pledgewatch.chapters.models import Chapter
-from pledgewatch.core.audit import apply_changes, record
+from pledgewatch.core.audit import record, update_audited
 
 DEFAULT_CAMPAIGN = "Medicare for All"
 DEFAULT_DESCRIPTION = "DSA's campaign for single-payer healthcare: Medicare for All."
@@ -88,19 +88,14 @@ def create_campaign(*, chapter: Chapter, name: str, description: str, by: Any) -
 def update_campaign(*, campaign: Campaign, name: str, description: str, by: Any) -> bool:
     """Rename or describe a campaign, audited with what changed; False when nothing did."""
     with transaction.atomic():
-        changes = apply_changes(
-            campaign, {"name": name.strip(), "description": description.strip()}
-        )
-        if not changes:
-            return False
-        record(
+        changes = update_audited(
             "campaigns.campaign_changed",
+            campaign,
+            {"name": name.strip(), "description": description.strip()},
             by=by,
             chapter=campaign.chapter,
-            obj=campaign,
-            data={"changes": changes},
         )
-    return True
+    return bool(changes)
 
 
 def review_of(campaign: Campaign) -> StrategyReview:

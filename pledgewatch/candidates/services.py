@@ -23,7 +23,7 @@ from pledgewatch.candidates.models import (
     Race,
 )
 from pledgewatch.chapters.models import Chapter
-from pledgewatch.core.audit import apply_changes, audit_value, record
+from pledgewatch.core.audit import audit_value, record, update_audited
 
 PRIVATE_FIELDS = frozenset({"contact_name", "email", "phone"})
 
@@ -37,8 +37,8 @@ def _audit_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _update(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
-    return apply_changes(obj, fields, private=PRIVATE_FIELDS)
+def _update(action: str, obj: models.Model, fields: dict[str, Any], *, by: Any) -> None:
+    update_audited(action, obj, fields, by=by, chapter=obj.chapter, private=PRIVATE_FIELDS)
 
 
 # --- offices and races ---------------------------------------------------------------------
@@ -56,11 +56,7 @@ def add_office(*, chapter: Chapter, by: Any, **fields: Any) -> Office:
 
 @transaction.atomic
 def update_office(*, office: Office, by: Any, **fields: Any) -> Office:
-    changes = _update(office, fields)
-    if changes:
-        record(
-            "office.changed", by=by, chapter=office.chapter, obj=office, data={"changes": changes}
-        )
+    _update("office.changed", office, fields, by=by)
     return office
 
 
@@ -77,9 +73,7 @@ def add_race(*, chapter: Chapter, by: Any, **fields: Any) -> Race:
 
 @transaction.atomic
 def update_race(*, race: Race, by: Any, **fields: Any) -> Race:
-    changes = _update(race, fields)
-    if changes:
-        record("race.changed", by=by, chapter=race.chapter, obj=race, data={"changes": changes})
+    _update("race.changed", race, fields, by=by)
     return race
 
 
@@ -109,15 +103,7 @@ def add_candidate(*, chapter: Chapter, name: str, by: Any, **fields: Any) -> Can
 @transaction.atomic
 def update_candidate(*, candidate: Candidate, by: Any, **fields: Any) -> Candidate:
     """`fields`: any of name, party, race, office_sought, website, contact_name, email, phone."""
-    changes = _update(candidate, fields)
-    if changes:
-        record(
-            "candidate.changed",
-            by=by,
-            chapter=candidate.chapter,
-            obj=candidate,
-            data={"changes": changes},
-        )
+    _update("candidate.changed", candidate, fields, by=by)
     return candidate
 
 

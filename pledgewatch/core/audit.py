@@ -72,3 +72,20 @@ def apply_changes(
     if hidden:
         changes["private_fields"] = sorted(hidden)
     return changes
+
+
+def update_audited(
+    action: str,
+    obj: models.Model,
+    fields: dict[str, Any],
+    *,
+    by: Any,
+    chapter: Any,
+    private: Iterable[str] = (),
+) -> dict[str, Any]:
+    """apply_changes(obj, fields) and, if anything changed, an audit event `action` with the
+    changes; returns them ({} when nothing changed). Call inside a transaction."""
+    changes = apply_changes(obj, fields, private=private)
+    if changes:
+        record(action, by=by, chapter=chapter, obj=obj, data={"changes": changes})
+    return changes

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from pledgewatch.candidates.models import Candidate
 from pledgewatch.chapters.models import Chapter
-from pledgewatch.core.audit import apply_changes, audit_value, record
+from pledgewatch.core.audit import apply_changes, audit_value, record, update_audited
 from pledgewatch.forums.models import (
     Forum,
     Invitation,
@@ -49,10 +49,6 @@ def _when(forum: Forum) -> str:
     return f"{start:%-d %b %Y}, {start:%-I:%M %p}"
 
 
-def _update(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
-    return apply_changes(obj, fields)
-
-
 # --- the organization directory ----------------------------------------------------------
 
 
@@ -76,15 +72,9 @@ def add_organization(
 @transaction.atomic
 def update_organization(*, organization: Organization, by: Any, **fields: Any) -> Organization:
     """`fields`: name, kind, website, notes."""
-    changes = _update(organization, fields)
-    if changes:
-        record(
-            "forums.organization_changed",
-            by=by,
-            chapter=organization.chapter,
-            obj=organization,
-            data={"changes": changes},
-        )
+    update_audited(
+        "forums.organization_changed", organization, fields, by=by, chapter=organization.chapter
+    )
     return organization
 
 
@@ -120,7 +110,7 @@ def add_contact(
 @transaction.atomic
 def update_contact(*, contact: OrganizationContact, by: Any, **fields: Any) -> OrganizationContact:
     """`fields`: name, role, email, phone."""
-    changes = _update(contact, fields)
+    changes = apply_changes(contact, fields)
     if changes:
         record(
             "forums.contact_changed",
@@ -180,15 +170,7 @@ def update_forum(*, forum: Forum, by: Any, **fields: Any) -> Forum:
     """`fields`: any of add_forum's. A forum with recorded speakers cannot move into the
     future (a speech cannot precede its forum)."""
     check_start_keeps_speakers(forum, fields.get("starts_at"))
-    changes = _update(forum, fields)
-    if changes:
-        record(
-            "forums.forum_changed",
-            by=by,
-            chapter=forum.chapter,
-            obj=forum,
-            data={"changes": changes},
-        )
+    update_audited("forums.forum_changed", forum, fields, by=by, chapter=forum.chapter)
     return forum
 
 
@@ -199,7 +181,7 @@ def record_report(*, forum: Forum, notes: str, recording_url: str, by: Any) -> F
         raise ForumError(
             f"Notes and a recording can be added once the forum has started ({_when(forum)})."
         )
-    changes = _update(forum, {"notes": notes, "recording_url": recording_url})
+    changes = apply_changes(forum, {"notes": notes, "recording_url": recording_url})
     if changes:
         record(
             "forums.report_recorded",
@@ -281,15 +263,13 @@ def record_speech(*, invitation: Invitation, speaker: str, spoke: bool, by: Any)
         raise ForumError(
             f"You can record that a guest spoke once the forum has started ({_when(forum)})."
         )
-    changes = _update(invitation, {"speaker": speaker, "spoke": spoke})
-    if changes:
-        record(
-            "forums.speech_recorded",
-            by=by,
-            chapter=forum.chapter,
-            obj=invitation,
-            data={"changes": changes},
-        )
+    update_audited(
+        "forums.speech_recorded",
+        invitation,
+        {"speaker": speaker, "spoke": spoke},
+        by=by,
+        chapter=forum.chapter,
+    )
     return invitation
 
 
