@@ -31,12 +31,14 @@ def free_port() -> int:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     """(controller, inbox) of a server on 127.0.0.1 for the length of the test."""
-    # aiosmtpd logs from its own thread, which can outlive pytest's captured stderr (Python's
-    # last-resort handler then prints "Logging error ... I/O operation on closed file"): give
-    # its logger a handler of its own while the server runs.
+    # aiosmtpd logs each connection from its own thread. Passed up to the root logger, whose
+    # console handler holds the stderr pytest had captured when Django configured logging,
+    # that prints "Logging error ... I/O operation on closed file" once the capture is closed:
+    # its records stay with its own (silent) handler while the server runs.
     log = logging.getLogger("mail.log")
     quiet = logging.NullHandler()
     log.addHandler(quiet)
+    log.propagate = False
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -45,3 +47,4 @@ def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     finally:
         controller.stop()
         log.removeHandler(quiet)
+        log.propagate = True
