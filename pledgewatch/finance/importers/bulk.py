@@ -13,11 +13,13 @@ the transaction type (research/finance.md 1.2, checked on the real rows):
   expenditure was for or against and NAME the payee).
 
 The committee-id half of the prefilter is tested against the giver: OTHER_ID for itcont and
-itoth receipts, CMTE_ID for itpas2 and itoth 24x. The pattern is tested against NAME and
-EMPLOYER. Bulk amounts are whole dollars. A refund (22Y to an individual, 22Z to a committee,
-22R) is filed as a positive disbursement and imported negative, as the .fec importer does with
-refund lines (a voided refund, filed negative, becomes positive); other negative amounts are
-voided receipts and are kept as they are.
+itoth receipts, CMTE_ID for itpas2 and itoth 24x. The pattern is tested against an
+individual's EMPLOYER and a committee's or organization's NAME (prefilter_sql).
+
+Bulk amounts are whole dollars. A refund (22Y to an individual, 22Z to a committee, 22R) is
+filed as a positive disbursement and imported negative, as the .fec importer does with refund
+lines (a voided refund, filed negative, becomes positive); other negative amounts are voided
+receipts and are kept as they are.
 Bulk rows carry no line number (DuckDB's CSV reader cannot number rows cheaply); SUB_ID, the
 FEC's permanent row id, is in `extra["sub_id"]` instead.
 """
@@ -175,11 +177,13 @@ _ORG_TYPES = "('COM', 'PAC', 'PTY', 'CCM', 'ORG')"
 # An individual's refund (the FEC's refund types, or a negative amount) usually names no
 # employer: it passes so that the screen can tie it to its donor by name (screening.py). In
 # itpas2 and itoth's 24x rows the contributor is the giving committee, never a person.
+_REFUND_SQL = (
+    f"ENTITY_TP IN {_PERSON_TYPES} AND (TRANSACTION_TP IN "
+    f"({', '.join(repr(tp) for tp in sorted(REFUND_TYPES))}) OR starts_with(TRANSACTION_AMT, '-'))"
+)
 _PERSON_REFUND_SQL = {
-    "itcont": f"ENTITY_TP IN {_PERSON_TYPES} AND "
-    "(TRANSACTION_TP IN ('22Y', '22Z', '22R') OR starts_with(TRANSACTION_AMT, '-'))",
-    "itoth": f"NOT starts_with(TRANSACTION_TP, '24') AND ENTITY_TP IN {_PERSON_TYPES} AND "
-    "(TRANSACTION_TP IN ('22Y', '22Z', '22R') OR starts_with(TRANSACTION_AMT, '-'))",
+    "itcont": _REFUND_SQL,
+    "itoth": f"NOT starts_with(TRANSACTION_TP, '24') AND {_REFUND_SQL}",
 }
 
 
