@@ -9,6 +9,7 @@ from pledgewatch.campaigns.models import STRATEGY_QUESTIONS, Campaign, Decision,
 
 ANSWER_MAX = 10_000
 REASON_MAX = 5_000
+DESCRIPTION_MAX = 2_000  # a campaign's
 
 
 def answer_field(key: str) -> str:
@@ -103,13 +104,10 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args: Any, chapter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.chapter = chapter
-        self.fields["description"].max_length = 2_000
-        self.fields["description"].widget.attrs["maxlength"] = 2_000
+        self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError("Give the campaign a name.")
+        name = " ".join(self.cleaned_data["name"].split())  # required: never empty here
         taken = Campaign.objects.filter(chapter=self.chapter, name__iexact=name)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
@@ -119,6 +117,6 @@ class CampaignForm(forms.ModelForm):
 
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
-        if len(description) > 2_000:
+        if len(description) > DESCRIPTION_MAX:
             raise forms.ValidationError("Keep the description under 2,000 characters.")
         return description

@@ -138,3 +138,9 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, chapter):
     for url in (NEW, edit_url(campaign)):
         response = client.post(url, {"name": "X", "description": ""})
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_description_too_long_is_refused(committee, chapter):
+    response = committee.post(NEW, {"name": "Housing for All", "description": "x" * 2_001})
+    assert "Keep the description under 2,000 characters." in response.content.decode()
+    assert not Campaign.objects.filter(chapter=chapter, name="Housing for All").exists()
