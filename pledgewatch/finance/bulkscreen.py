@@ -30,10 +30,10 @@ from typing import Any
 
 from pledgewatch.finance import warehouse
 from pledgewatch.finance.importers import bulk
-from pledgewatch.finance.matching import Match, Rule, classify
-from pledgewatch.finance.policy import Organization, Policy, normalize
+from pledgewatch.finance.matching import Match, classify
+from pledgewatch.finance.policy import Organization, Policy
 from pledgewatch.finance.records import REFUND_FORMS, Contribution, ContributorType, SourceError
-from pledgewatch.finance.screening import Finding, person_key
+from pledgewatch.finance.screening import Finding, donor_who, person_key, threshold
 
 # (path, fraction of it read, rows kept so far)
 Progress = Callable[[Path, float, int], None]
@@ -44,6 +44,11 @@ _HITS = """CREATE TEMP TABLE hits (
     dt VARCHAR, amount_text VARCHAR, filing_id VARCHAR, tran_id VARCHAR, sub_id VARCHAR,
     memo BOOLEAN, name_from_cm BOOLEAN
 )"""
+
+# TRANSACTION_DT (MMDDYYYY) as a date, NULL when blank or not a real date (as bulk._date).
+_DAY_SQL = (
+    "CASE WHEN regexp_full_match({dt}, '[0-9]{{8}}') THEN try_strptime({dt}, '%m%d%Y')::DATE END"
+)
 
 _TYPES = {
     ContributorType.INDIVIDUAL: ("IND", "CAN"),
@@ -113,14 +118,12 @@ class BulkScreen:
     def findings(self) -> list[Finding]:
         """The findings as screen() builds and sorts them."""
         rows = self.con.execute(
-            """SELECT source, filing_id, tran_id, sub_id, form_type, recipient,
+            f"""SELECT source, filing_id, tran_id, sub_id, form_type, recipient,
                       contributor_name, contributor_type, contributor_fec_id, employer,
                       occupation, day, amount_text, findings.memo, m_org, m_rule, m_matched, m_tier,
                       total, cycle, by_name
                FROM findings JOIN (
-                   SELECT rowid AS rid, *, CASE WHEN regexp_full_match(dt, '[0-9]{8}')
-                                                THEN try_strptime(dt, '%m%d%Y')::DATE END AS day
-                   FROM hits
+                   SELECT rowid AS rid, *, {_DAY_SQL.format(dt="dt")} AS day FROM hits
                ) USING (rid)
                ORDER BY m_tier, m_org, day NULLS FIRST, sub_id, tran_id"""
         ).fetchall()
@@ -315,8 +318,8 @@ def _classify(con: Any, policy: Policy, committees: Mapping[str, Any]) -> dict[s
                 match.rule,
                 match.matched,
                 match.tier,
-                fec_id.upper() or normalize(name),  # screening._donor_key's "who"
-                str(_threshold(policy, ctype, match)),
+                donor_who(donor),
+                str(threshold(policy, donor, match)),
             ]
         else:
             values += [None] * 6
@@ -334,15 +337,6 @@ def _classify(con: Any, policy: Policy, committees: Mapping[str, Any]) -> dict[s
         columns,
     )
     return organizations
-
-
-def _threshold(policy: Policy, contributor_type: str, match: Match) -> Decimal:
-    """screening._threshold for a donor of this type."""
-    if contributor_type != ContributorType.INDIVIDUAL:
-        return policy.thresholds.committee_min
-    if match.rule == Rule.EMPLOYER_EMPLOYEE:
-        return policy.thresholds.employee_review_over
-    return policy.thresholds.individual_over
 
 
 def _money_rules(con: Any, organizations: dict[str, Organization]) -> BulkScreen:
@@ -365,8 +359,7 @@ def _money_rules(con: Any, organizations: dict[str, Organization]) -> BulkScreen
                    h.contributor_name <> '' AS named,
                    coalesce(TRY_CAST(h.amount_text AS DECIMAL(18, 2)), 0)
                    * CASE WHEN h.form_type IN ({refund_types}) THEN -1 ELSE 1 END AS amount,
-                   CASE WHEN regexp_full_match(h.dt, '[0-9]{{8}}')
-                        THEN try_strptime(h.dt, '%m%d%Y')::DATE END AS day
+                   {_DAY_SQL.format(dt="h.dt")} AS day
             FROM hits AS h JOIN donors AS d USING ({", ".join(_PROFILE)})
         )"""
     )

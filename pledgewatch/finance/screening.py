@@ -146,8 +146,13 @@ def cycle_of(c: Contribution) -> int:
     return c.date.year + (c.date.year % 2)
 
 
+def donor_who(c: Contribution) -> str:
+    """Who the donor is, for its totals: its FEC id, else its normalized name."""
+    return c.contributor_fec_id.upper() or normalize(c.contributor_name)
+
+
 def _donor_key(c: Contribution, m: Match, *, cycle: int | None = None) -> tuple[str, ...]:
-    who = c.contributor_fec_id.upper() or normalize(c.contributor_name)
+    who = donor_who(c)
     kind = "person" if c.contributor_type == ContributorType.INDIVIDUAL else "org"
     return (m.organization.name, kind, who, str(cycle_of(c) if cycle is None else cycle))
 
@@ -187,7 +192,8 @@ def _donors_by_name(
     return found
 
 
-def _threshold(policy: Policy, c: Contribution, m: Match) -> Decimal:
+def threshold(policy: Policy, c: Contribution, m: Match) -> Decimal:
+    """The net total above which this donor's rows are reported."""
     if c.contributor_type != ContributorType.INDIVIDUAL:
         return policy.thresholds.committee_min
     if m.rule == Rule.EMPLOYER_EMPLOYEE:
@@ -254,7 +260,7 @@ def screen(
         if total <= 0:
             result.netted_out += 1
             continue
-        if total <= _threshold(policy, owner, m):
+        if total <= threshold(policy, owner, m):
             result.below_threshold += 1
             continue
         finding = Finding(
